@@ -1,0 +1,127 @@
+"""What the compiler needs to know about a Python function, computed once per function
+at compile time (never on the call path): its source, and the frozen values of the
+names it reads from outside."""
+
+import builtins
+import cmath
+import inspect
+import math
+import textwrap
+import types
+
+import numpy as np
+
+_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg"}
+_BUILTIN_FUNCTIONS = (
+    "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
+    "enumerate", "zip", "divmod", "pow", "print",
+)
+_NUMPY_DTYPES = (
+    "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "complex64", "complex128",
+)
+
+
+def _function_table():
+    table = {}
+    for name in _BUILTIN_FUNCTIONS:
+        table[id(getattr(builtins, name))] = "builtins." + name
+    for module, prefix in ((math, "math"), (cmath, "cmath")):
+        for name in dir(module):
+            obj = getattr(module, name)
+            if callable(obj):
+                table[id(obj)] = f"{prefix}.{name}"
+    for name in dir(np):
+        obj = getattr(np, name, None)
+        if isinstance(obj, np.ufunc) or (callable(obj) and not isinstance(obj, type)):
+            table.setdefault(id(obj), "numpy." + name)
+    return table
+
+
+_FUNCTIONS = None
+_DTYPES = {id(getattr(np, n)): np.dtype(getattr(np, n)).name for n in _NUMPY_DTYPES}
+
+
+def function_source(func):
+    """(filename, dedented source, line offset, column offset, name, qualname)."""
+    code = func.__code__
+    try:
+        lines, first = inspect.getsourcelines(func)
+    except (OSError, TypeError) as e:
+        raise OSError(f"source code of {func.__qualname__} is not available ({e})") from None
+    text = "".join(lines)
+    dedented = textwrap.dedent(text)
+    removed = 0
+    if lines:
+        first_line = lines[0]
+        removed = len(first_line) - len(first_line.lstrip()) if dedented != text else 0
+    filename = code.co_filename
+    return (filename, dedented, max(first, 1) - 1, removed, func.__name__, func.__qualname__)
+
+
+def _lookup(func, name):
+    code = func.__code__
+    if name in code.co_freevars and func.__closure__:
+        cell = func.__closure__[code.co_freevars.index(name)]
+        try:
+            return True, cell.cell_contents
+        except ValueError:
+            return False, None
+    g = func.__globals__
+    if name in g:
+        return True, g[name]
+    b = g.get("__builtins__", builtins)
+    b = b if isinstance(b, dict) else vars(b)
+    if name in b:
+        return True, b[name]
+    return False, None
+
+
+def describe(value):
+    """A plain tuple the Rust side turns into a frozen compile-time value."""
+    global _FUNCTIONS
+    from ._core import Dispatcher
+
+    if value is None:
+        return ("none",)
+    if isinstance(value, (bool, np.bool_)):
+        return ("bool", bool(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        v = int(value)
+        if -(2**63) <= v < 2**63:
+            return ("int", v)
+        return ("unsupported", "int too large for 64 bits")
+    if isinstance(value, (float, np.floating)):
+        return ("float", float(value))
+    if isinstance(value, (complex, np.complexfloating)):
+        return ("complex", value.real, value.imag)
+    if isinstance(value, str):
+        return ("str", value)
+    if isinstance(value, tuple):
+        return ("tuple", [describe(v) for v in value])
+    if isinstance(value, types.ModuleType):
+        if value.__name__ in _KNOWN_MODULES:
+            return ("module", value.__name__)
+        return ("unsupported", f"module '{value.__name__}'")
+    if isinstance(value, Dispatcher):
+        return ("dispatcher", value)
+    if id(value) in _DTYPES:
+        return ("dtype", _DTYPES[id(value)])
+    if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == "builtins":
+        return ("exception", value.__name__)
+    if _FUNCTIONS is None:
+        _FUNCTIONS = _function_table()
+    path = _FUNCTIONS.get(id(value))
+    if path is not None:
+        return ("function", path)
+    return ("unsupported", type(value).__name__)
+
+
+def resolve_names(func, names):
+    """[(name, descriptor)] for each name the function reads from outside that exists."""
+    out = []
+    for name in names:
+        found, value = _lookup(func, name)
+        if found:
+            out.append((name, describe(value)))
+    return out

@@ -1,0 +1,561 @@
+//! Typing of calls: Python builtins, the `math` and `cmath` modules, NumPy scalar types,
+//! and other jitted functions.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::infer::{describe_value, Typer, Value};
+use crate::common::ir::{BinOp, Expr, ExprKind};
+use crate::common::parse::span_of;
+use crate::common::types::{arith_promote, Scalar, Type, BOOL, F64, I64};
+use rustpython_parser::ast;
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+/// `math` functions of one float argument that return a float of the same width.
+const MATH_UNARY: &[&str] = &[
+    "sqrt", "exp", "log", "log1p", "expm1", "log10", "log2", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+    "acosh", "atanh", "erf", "erfc", "gamma", "lgamma", "fabs", "degrees", "radians", "exp2", "cbrt",
+];
+/// `math` functions of two floats.
+const MATH_BINARY: &[&str] = &["atan2", "hypot", "copysign", "fmod", "pow", "nextafter"];
+/// NumPy ufuncs that ferrumba evaluates on scalars, and the C name each one maps to.
+const NUMPY_SCALAR: &[(&str, &str)] = &[
+    ("sqrt", "sqrt"),
+    ("exp", "exp"),
+    ("log", "log"),
+    ("log1p", "log1p"),
+    ("expm1", "expm1"),
+    ("log10", "log10"),
+    ("log2", "log2"),
+    ("sin", "sin"),
+    ("cos", "cos"),
+    ("tan", "tan"),
+    ("arcsin", "asin"),
+    ("arccos", "acos"),
+    ("arctan", "atan"),
+    ("sinh", "sinh"),
+    ("cosh", "cosh"),
+    ("tanh", "tanh"),
+    ("arcsinh", "asinh"),
+    ("arccosh", "acosh"),
+    ("arctanh", "atanh"),
+    ("floor", "floor"),
+    ("ceil", "ceil"),
+    ("trunc", "trunc"),
+    ("rint", "rint"),
+    ("arctan2", "atan2"),
+    ("hypot", "hypot"),
+    ("copysign", "copysign"),
+    ("deg2rad", "radians"),
+    ("rad2deg", "degrees"),
+    ("degrees", "degrees"),
+    ("radians", "radians"),
+    ("isnan", "isnan"),
+    ("isinf", "isinf"),
+    ("isfinite", "isfinite"),
+    ("abs", "abs"),
+    ("absolute", "abs"),
+    ("fabs", "fabs"),
+];
+const NUMPY_DTYPES: &[&str] = &[
+    "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64", "complex128",
+    "intp", "uintp", "intc", "uintc", "double", "single", "byte", "ubyte", "float_", "int_",
+];
+
+/// `module.attr` for the modules ferrumba knows.
+pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+    let float = |v: f64| Ok(Value::Rt(Expr::new(ExprKind::Float(v), F64, span)));
+    match (module, attr) {
+        ("math" | "cmath", "pi") | ("numpy", "pi") => return float(std::f64::consts::PI),
+        ("math" | "cmath", "e") | ("numpy", "e") => return float(std::f64::consts::E),
+        ("math" | "cmath", "tau") => return float(std::f64::consts::TAU),
+        ("math" | "cmath", "inf") | ("numpy", "inf") => return float(f64::INFINITY),
+        ("math" | "cmath", "nan") | ("numpy", "nan") => return float(f64::NAN),
+        ("numpy", "newaxis") => return Ok(Value::Rt(Expr::new(ExprKind::NoneValue, Type::NoneType, span))),
+        ("numpy", "random" | "linalg") => return Ok(Value::Module(format!("numpy.{attr}"))),
+        ("numpy", d) if NUMPY_DTYPES.contains(&d) => {
+            return Ok(Value::DType(Scalar::from_name(d).expect("dtype table and Scalar::from_name agree")))
+        }
+        ("numpy", "bool") => return Ok(Value::DType(Scalar::Bool)),
+        _ => {}
+    }
+    let known = match module {
+        "math" => MATH_UNARY.contains(&attr)
+            || MATH_BINARY.contains(&attr)
+            || matches!(attr, "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "isclose" | "gcd" | "factorial" | "fsum"),
+        "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
+        "numpy" => NUMPY_SCALAR.iter().any(|(n, _)| *n == attr) || matches!(attr, "maximum" | "minimum" | "power" | "sign"),
+        _ => false,
+    };
+    if known {
+        return Ok(Value::Func(format!("{module}.{attr}")));
+    }
+    Err(Diagnostic::typing("unknown-attribute", format!("'{module}.{attr}' is not supported in compiled code"), span)
+        .with_hint(if module == "numpy" { "NumPy array functions arrive with the NumPy milestone" } else { "see the README for the supported functions" }))
+}
+
+impl<'a> Typer<'a> {
+    pub(crate) fn call(&mut self, c: &ast::ExprCall, span: Span) -> Result<Value, Diagnostic> {
+        let callee = self.value(&c.func)?;
+        let mut args = vec![];
+        for a in &c.args {
+            if let ast::Expr::Starred(_) = a {
+                return Err(Diagnostic::typing("unsupported", "*args in calls is not supported", span_of(a)));
+            }
+            args.push(self.value(a)?);
+        }
+        let mut kwargs = vec![];
+        for k in &c.keywords {
+            let Some(name) = &k.arg else {
+                return Err(Diagnostic::typing("unsupported", "**kwargs in calls is not supported", span_of(&k.value)));
+            };
+            kwargs.push((name.to_string(), self.value(&k.value)?));
+        }
+        match callee {
+            Value::Func(path) => self.call_builtin(&path, args, kwargs, span),
+            Value::Dispatcher(id) => {
+                if !kwargs.is_empty() {
+                    return Err(Diagnostic::typing("unsupported", "keyword arguments in calls between jitted functions are not supported yet", span));
+                }
+                let mut rts = vec![];
+                for (a, src) in args.into_iter().zip(&c.args) {
+                    rts.push(self.as_rt(a, span_of(src))?);
+                }
+                let types: Vec<Type> = rts.iter().map(|e| e.ty.clone()).collect();
+                if types.iter().any(|t| t.contains_unknown()) {
+                    return Ok(Value::Rt(Expr::new(ExprKind::Int(0), Type::Unknown, span)));
+                }
+                let (symbol, mut ret) = self.host.call_dispatcher(id, &types).map_err(|d| {
+                    if d.span.is_none() {
+                        Diagnostic { span: Some(span), ..d }
+                    } else {
+                        d
+                    }
+                })?;
+                if symbol == self.symbol {
+                    ret = self.ret.clone();
+                }
+                if !self.callees.contains(&symbol) {
+                    self.callees.push(symbol.clone());
+                }
+                Ok(Value::Rt(Expr::new(ExprKind::Call(symbol, rts), ret, span)))
+            }
+            Value::DType(s) => {
+                let [a] = self.rt_args::<1>(args, "a NumPy scalar type", span)?;
+                let to = Type::Scalar(s);
+                if a.ty.scalar().is_none() && a.ty != Type::Unknown {
+                    return Err(Diagnostic::typing("bad-argument", format!("cannot convert {} to {}", a.ty, s.name()), span));
+                }
+                Ok(Value::Rt(self.convert(a, &to, span)?))
+            }
+            Value::ExcClass(c) => Err(Diagnostic::typing("unsupported", format!("exception '{c}' can only be raised, not created as a value"), span)
+                .with_hint("write `raise {c}(...)`")),
+            other => Err(Diagnostic::typing("not-callable", format!("{} is not callable in compiled code", describe_value(&other)), span)),
+        }
+    }
+
+    fn rt_args<const N: usize>(&mut self, args: Vec<Value>, what: &str, span: Span) -> Result<[Expr; N], Diagnostic> {
+        if args.len() != N {
+            return Err(Diagnostic::typing("bad-arity", format!("{what} takes {N} argument(s), {} given", args.len()), span));
+        }
+        let mut out = vec![];
+        for a in args {
+            out.push(self.as_rt(a, span)?);
+        }
+        Ok(out.try_into().unwrap_or_else(|_| unreachable!()))
+    }
+
+    /// Explicit conversion, as `int(x)`, `float(x)` or `np.float32(x)` do.
+    fn convert(&mut self, a: Expr, to: &Type, span: Span) -> Result<Expr, Diagnostic> {
+        if to.is_bool() {
+            return self.truth(a);
+        }
+        if a.ty.is_complex() && !to.is_complex() {
+            return Err(Diagnostic::typing("bad-argument", format!("cannot convert complex to {to}"), span)
+                .with_hint("take .real or abs() first"));
+        }
+        self.coerce(a, to, span)
+    }
+
+    fn float_of(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let t = match a.ty.scalar() {
+            Some(Scalar::F32) => Type::Scalar(Scalar::F32),
+            Some(s) if s.is_complex() => {
+                return Err(Diagnostic::typing("bad-argument", format!("this function takes a real number, not {}", a.ty), span)
+                    .with_hint("use the cmath module for complex numbers"))
+            }
+            Some(_) => F64,
+            None if a.ty == Type::Unknown => F64,
+            None => return Err(Diagnostic::typing("bad-argument", format!("expected a number, got {}", a.ty), span)),
+        };
+        self.coerce(a, &t, span)
+    }
+
+    fn math(&mut self, name: &'static str, args: Vec<Expr>, ty: Type, span: Span) -> Value {
+        Value::Rt(Expr::new(ExprKind::Math(name, args), ty, span))
+    }
+
+    fn call_builtin(&mut self, path: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
+        let (module, name) = path.split_once('.').unwrap_or(("builtins", path));
+        if !kwargs.is_empty() && !matches!((module, name), ("builtins", "enumerate")) {
+            return Err(Diagnostic::typing("unsupported", format!("'{name}' does not take keyword arguments in compiled code"), span));
+        }
+        match (module, name) {
+            ("builtins", "range") => {
+                let mut ints = vec![];
+                for a in args {
+                    let e = self.as_rt(a, span)?;
+                    ints.push(self.index_int(e, span)?);
+                }
+                let zero = || Expr::new(ExprKind::Int(0), I64, span);
+                let one = || Expr::new(ExprKind::Int(1), I64, span);
+                let (a, b, c) = match ints.len() {
+                    1 => (zero(), ints.pop().unwrap(), one()),
+                    2 => {
+                        let b = ints.pop().unwrap();
+                        (ints.pop().unwrap(), b, one())
+                    }
+                    3 => {
+                        let c = ints.pop().unwrap();
+                        let b = ints.pop().unwrap();
+                        (ints.pop().unwrap(), b, c)
+                    }
+                    n => return Err(Diagnostic::typing("bad-arity", format!("range expects 1 to 3 arguments, got {n}"), span)),
+                };
+                Ok(Value::Range(bx(a), bx(b), bx(c)))
+            }
+            ("builtins", "len") => {
+                if args.len() != 1 {
+                    return Err(Diagnostic::typing("bad-arity", "len() takes exactly one argument", span));
+                }
+                let n = self.sequence_len(&args[0], span)?;
+                Ok(Value::Rt(n))
+            }
+            ("builtins", "enumerate") => {
+                let mut start = Expr::new(ExprKind::Int(0), I64, span);
+                let mut args = args;
+                if args.len() == 2 {
+                    let s = self.as_rt(args.pop().unwrap(), span)?;
+                    start = self.index_int(s, span)?;
+                }
+                for (k, v) in kwargs {
+                    if k != "start" {
+                        return Err(Diagnostic::typing("unsupported", format!("enumerate() got an unexpected keyword '{k}'"), span));
+                    }
+                    let s = self.as_rt(v, span)?;
+                    start = self.index_int(s, span)?;
+                }
+                if args.len() != 1 {
+                    return Err(Diagnostic::typing("bad-arity", "enumerate() takes an iterable and an optional start", span));
+                }
+                Ok(Value::Enumerate(Box::new(args.pop().unwrap()), bx(start)))
+            }
+            ("builtins", "zip") => Ok(Value::Zip(args)),
+            ("builtins", "abs") | ("numpy", "abs" | "absolute") => {
+                let [a] = self.rt_args::<1>(args, "abs()", span)?;
+                self.abs(a, span)
+            }
+            ("builtins", "min" | "max") => self.min_max(name, args, span),
+            ("builtins", "int") => {
+                let [a] = self.rt_args::<1>(args, "int()", span)?;
+                Ok(Value::Rt(self.convert(a, &I64, span)?))
+            }
+            ("builtins", "float") => {
+                let [a] = self.rt_args::<1>(args, "float()", span)?;
+                Ok(Value::Rt(self.convert(a, &F64, span)?))
+            }
+            ("builtins", "bool") => {
+                let [a] = self.rt_args::<1>(args, "bool()", span)?;
+                Ok(Value::Rt(self.truth(a)?))
+            }
+            ("builtins", "complex") => {
+                let c128 = Type::Scalar(Scalar::C128);
+                match args.len() {
+                    1 => {
+                        let [a] = self.rt_args::<1>(args, "complex()", span)?;
+                        Ok(Value::Rt(self.coerce(a, &c128, span)?))
+                    }
+                    2 => {
+                        let [re, im] = self.rt_args::<2>(args, "complex()", span)?;
+                        let re = self.coerce(re, &F64, span)?;
+                        let im = self.coerce(im, &F64, span)?;
+                        Ok(self.math("complex", vec![re, im], c128, span))
+                    }
+                    _ => Err(Diagnostic::typing("bad-arity", "complex() takes one or two numbers", span)),
+                }
+            }
+            ("builtins", "round") => self.round(args, span),
+            ("builtins", "divmod") => {
+                let [a, b] = self.rt_args::<2>(args, "divmod()", span)?;
+                let q = self.binary(ast::Operator::FloorDiv, a.clone(), b.clone(), span)?;
+                let r = self.binary(ast::Operator::Mod, a, b, span)?;
+                let ty = Type::Tuple(vec![q.ty.clone(), r.ty.clone()]);
+                Ok(Value::Rt(Expr::new(ExprKind::Tuple(vec![q, r]), ty, span)))
+            }
+            ("builtins", "pow") | ("numpy", "power") => {
+                let [a, b] = self.rt_args::<2>(args, "pow()", span)?;
+                Ok(Value::Rt(self.binary(ast::Operator::Pow, a, b, span)?))
+            }
+            ("math", f) if MATH_UNARY.contains(&f) => {
+                let [a] = self.rt_args::<1>(args, f, span)?;
+                let a = self.float_of(a, span)?;
+                let t = a.ty.clone();
+                Ok(self.math(static_name(f), vec![a], t, span))
+            }
+            ("math", "log") if args.len() == 2 => {
+                let [x, base] = self.rt_args::<2>(args, "log", span)?;
+                let x = self.float_of(x, span)?;
+                let base = self.float_of(base, span)?;
+                let lx = Expr::new(ExprKind::Math("log", vec![self.coerce(x, &F64, span)?]), F64, span);
+                let lb = Expr::new(ExprKind::Math("log", vec![self.coerce(base, &F64, span)?]), F64, span);
+                Ok(Value::Rt(Expr::new(ExprKind::Binary(BinOp::TrueDiv, bx(lx), bx(lb)), F64, span)))
+            }
+            ("math", f) if MATH_BINARY.contains(&f) => {
+                let [a, b] = self.rt_args::<2>(args, f, span)?;
+                let (a, b) = (self.float_of(a, span)?, self.float_of(b, span)?);
+                let t = Type::Scalar(arith_promote(a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64)));
+                let (a, b) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?);
+                Ok(self.math(static_name(f), vec![a, b], t, span))
+            }
+            ("math", "floor" | "ceil" | "trunc") => {
+                let [a] = self.rt_args::<1>(args, name, span)?;
+                if a.ty.is_int() {
+                    let a = self.coerce(a, &I64, span)?;
+                    return Ok(Value::Rt(a));
+                }
+                let a = self.float_of(a, span)?;
+                let t = a.ty.clone();
+                // Python's math.floor returns an int (Numba: int64).
+                let f = Expr::new(ExprKind::Math(static_name(name), vec![a]), t, span);
+                Ok(Value::Rt(self.coerce(f, &I64, span)?))
+            }
+            ("math" | "numpy", "isnan" | "isinf" | "isfinite") => {
+                let [a] = self.rt_args::<1>(args, name, span)?;
+                if a.ty.is_int() || a.ty.is_bool() {
+                    return Ok(Value::Rt(Expr::new(ExprKind::Bool(name == "isfinite"), BOOL, span)));
+                }
+                let a = self.float_of(a, span)?;
+                Ok(self.math(static_name(name), vec![a], BOOL, span))
+            }
+            ("math", "ldexp") => {
+                let [x, e] = self.rt_args::<2>(args, "ldexp", span)?;
+                let x = self.float_of(x, span)?;
+                let e = self.index_int(e, span)?;
+                let t = x.ty.clone();
+                Ok(self.math("ldexp", vec![x, e], t, span))
+            }
+            ("math", "gcd") => {
+                let [a, b] = self.rt_args::<2>(args, "gcd", span)?;
+                let (a, b) = (self.index_int(a, span)?, self.index_int(b, span)?);
+                Ok(self.math("gcd", vec![a, b], I64, span))
+            }
+            ("cmath", f) => self.cmath(f, args, span),
+            ("numpy", f) => self.numpy_scalar(f, args, span),
+            _ => Err(Diagnostic::typing("unsupported-function", format!("'{}' is not supported in compiled code", path.trim_start_matches("builtins.")), span)
+                .with_hint("see the README for the supported builtins and math functions")),
+        }
+    }
+
+    fn abs(&mut self, a: Expr, span: Span) -> Result<Value, Diagnostic> {
+        match a.ty.scalar() {
+            Some(s) if s.is_complex() => {
+                let t = Type::Scalar(s.real_part());
+                Ok(self.math("cabs", vec![a], t, span))
+            }
+            Some(s) if s.is_float() => {
+                let t = a.ty.clone();
+                Ok(self.math("fabs", vec![a], t, span))
+            }
+            Some(s) => {
+                let t = if s == Scalar::Bool { I64 } else { Type::Scalar(arith_promote(s, s)) };
+                if !t.scalar().unwrap().is_signed() {
+                    return Ok(Value::Rt(self.coerce(a, &t, span)?));
+                }
+                let a = self.coerce(a, &t, span)?;
+                Ok(self.math("iabs", vec![a], t, span))
+            }
+            None if a.ty == Type::Unknown => Ok(Value::Rt(a)),
+            None => Err(Diagnostic::typing("bad-argument", format!("abs() of {} is not supported", a.ty), span)),
+        }
+    }
+
+    fn min_max(&mut self, name: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let which: &'static str = if name == "min" { "min" } else { "max" };
+        let items: Vec<Expr> = if args.len() == 1 {
+            let seq = args.into_iter().next().unwrap();
+            match seq {
+                Value::Rt(e) if matches!(e.ty, Type::Tuple(_)) => {
+                    let Type::Tuple(tys) = e.ty.clone() else { unreachable!() };
+                    if tys.is_empty() {
+                        return Err(Diagnostic::typing("bad-argument", format!("{which}() of an empty tuple"), span));
+                    }
+                    (0..tys.len()).map(|i| Expr::new(ExprKind::TupleGet(bx(e.clone()), i), tys[i].clone(), span)).collect()
+                }
+                Value::Rt(e) if matches!(e.ty, Type::Array(_)) => {
+                    let a = e.ty.array().unwrap().clone();
+                    if a.dtype.is_complex() {
+                        return Err(Diagnostic::typing("bad-argument", format!("{which}() of a complex array is not supported"), span));
+                    }
+                    let name = if which == "min" { "array_min" } else { "array_max" };
+                    return Ok(self.math(name, vec![e], Type::Scalar(a.dtype), span));
+                }
+                other => {
+                    return Err(Diagnostic::typing("bad-argument", format!("{which}() of {} is not supported", describe_value(&other)), span)
+                        .with_hint("pass several numbers, a tuple or an array"))
+                }
+            }
+        } else {
+            let mut v = vec![];
+            for a in args {
+                v.push(self.as_rt(a, span)?);
+            }
+            v
+        };
+        let mut acc: Option<Expr> = None;
+        for x in items {
+            acc = Some(match acc {
+                None => x,
+                Some(a) => {
+                    let (Some(sa), Some(sb)) = (a.ty.scalar(), x.ty.scalar()) else {
+                        if a.ty == Type::Unknown || x.ty == Type::Unknown {
+                            return Ok(Value::Rt(Expr::new(ExprKind::Int(0), Type::Unknown, span)));
+                        }
+                        return Err(Diagnostic::typing("bad-argument", format!("{which}() of {} and {} is not supported", a.ty, x.ty), span));
+                    };
+                    let t = if sa == Scalar::Bool && sb == Scalar::Bool { BOOL } else { Type::Scalar(crate::common::types::unify(&a.ty, &x.ty).and_then(|t| t.scalar()).unwrap_or(sa)) };
+                    let _ = sb;
+                    let (a, x) = (self.coerce(a, &t, span)?, self.coerce(x, &t, span)?);
+                    Expr::new(ExprKind::Math(which, vec![a, x]), t, span)
+                }
+            });
+        }
+        Ok(Value::Rt(acc.expect("min/max with no items")))
+    }
+
+    fn round(&mut self, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        match args.len() {
+            1 => {
+                let [a] = self.rt_args::<1>(args, "round()", span)?;
+                if a.ty.is_int() || a.ty.is_bool() {
+                    return Ok(Value::Rt(self.coerce(a, &I64, span)?));
+                }
+                let a = self.float_of(a, span)?;
+                let t = a.ty.clone();
+                let r = Expr::new(ExprKind::Math("rint", vec![a]), t, span);
+                Ok(Value::Rt(self.coerce(r, &I64, span)?))
+            }
+            2 => {
+                let [a, n] = self.rt_args::<2>(args, "round()", span)?;
+                let n = self.index_int(n, span)?;
+                if a.ty.is_int() {
+                    let a = self.coerce(a, &I64, span)?;
+                    return Ok(self.math("round_int", vec![a, n], I64, span));
+                }
+                let a = self.float_of(a, span)?;
+                let t = a.ty.clone();
+                Ok(self.math("round_ndigits", vec![a, n], t, span))
+            }
+            _ => Err(Diagnostic::typing("bad-arity", "round() takes a number and an optional ndigits", span)),
+        }
+    }
+
+    fn cmath(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let c128 = Type::Scalar(Scalar::C128);
+        if f == "rect" {
+            let [r, phi] = self.rt_args::<2>(args, "cmath.rect", span)?;
+            let (r, phi) = (self.coerce(r, &F64, span)?, self.coerce(phi, &F64, span)?);
+            return Ok(self.math("crect", vec![r, phi], c128, span));
+        }
+        let [a] = self.rt_args::<1>(args, f, span)?;
+        if a.ty.scalar().is_none() {
+            return Err(Diagnostic::typing("bad-argument", format!("cmath.{f} takes a number, not {}", a.ty), span));
+        }
+        let ct = if a.ty.scalar() == Some(Scalar::C64) { Type::Scalar(Scalar::C64) } else { c128.clone() };
+        let a = self.coerce(a, &ct, span)?;
+        let rt = Type::Scalar(ct.scalar().unwrap().real_part());
+        Ok(match f {
+            "phase" => self.math("cphase", vec![a], rt, span),
+            "polar" => {
+                let m = Expr::new(ExprKind::Math("cabs", vec![a.clone()]), rt.clone(), span);
+                let p = Expr::new(ExprKind::Math("cphase", vec![a]), rt.clone(), span);
+                Value::Rt(Expr::new(ExprKind::Tuple(vec![m, p]), Type::Tuple(vec![rt.clone(), rt]), span))
+            }
+            "isnan" | "isinf" | "isfinite" => self.math(static_name(&format!("c{f}")), vec![a], BOOL, span),
+            _ => self.math(static_name(&format!("c{f}")), vec![a], ct, span),
+        })
+    }
+
+    fn numpy_scalar(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let rts: Vec<Expr> = {
+            let mut v = vec![];
+            for a in args {
+                v.push(self.as_rt(a, span)?);
+            }
+            v
+        };
+        if rts.iter().any(|e| e.ty.array().is_some()) {
+            return Err(Diagnostic::typing("unsupported-function", format!("numpy.{f} on arrays is not supported yet"), span)
+                .with_hint("NumPy array functions arrive with the NumPy milestone; loop over the elements"));
+        }
+        match (f, rts.len()) {
+            ("maximum" | "minimum", 2) => {
+                let mut it = rts.into_iter();
+                let (a, b) = (it.next().unwrap(), it.next().unwrap());
+                let t = Type::Scalar(arith_promote(a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64)));
+                let (a, b) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?);
+                // NumPy propagates NaN from either side, unlike Python's min/max.
+                let name = if f == "maximum" { "fmax_nan" } else { "fmin_nan" };
+                Ok(self.math(name, vec![a, b], t, span))
+            }
+            ("sign", 1) => {
+                let a = rts.into_iter().next().unwrap();
+                let t = a.ty.clone();
+                Ok(self.math("sign", vec![a], t, span))
+            }
+            (_, 1) | (_, 2) => {
+                let Some((_, c)) = NUMPY_SCALAR.iter().find(|(n, _)| *n == f) else {
+                    return Err(Diagnostic::typing("unsupported-function", format!("numpy.{f} is not supported yet"), span));
+                };
+                let mut it = rts.into_iter();
+                let mut vals: Vec<Value> = vec![];
+                for x in it.by_ref() {
+                    vals.push(Value::Rt(x));
+                }
+                match *c {
+                    "abs" => {
+                        let [a] = self.rt_args::<1>(vals, "numpy.abs", span)?;
+                        self.abs(a, span)
+                    }
+                    "floor" | "ceil" | "trunc" | "rint" => {
+                        let [a] = self.rt_args::<1>(vals, f, span)?;
+                        // NumPy keeps the float type (np.floor(2.5) is 2.0).
+                        let a = self.float_of(a, span)?;
+                        let t = a.ty.clone();
+                        Ok(self.math(static_name(c), vec![a], t, span))
+                    }
+                    _ => {
+                        let path = if MATH_UNARY.contains(c) || MATH_BINARY.contains(c) || matches!(*c, "isnan" | "isinf" | "isfinite") {
+                            format!("math.{c}")
+                        } else {
+                            return Err(Diagnostic::typing("unsupported-function", format!("numpy.{f} is not supported yet"), span));
+                        };
+                        self.call_builtin(&path, vals, vec![], span)
+                    }
+                }
+            }
+            _ => Err(Diagnostic::typing("bad-arity", format!("numpy.{f} called with {} arguments", rts.len()), span)),
+        }
+    }
+}
+
+/// Math function names live in the IR as `&'static str`; map a runtime name to the static one.
+fn static_name(name: &str) -> &'static str {
+    const ALL: &[&str] = &[
+        "sqrt", "exp", "log", "log1p", "expm1", "log10", "log2", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+        "acosh", "atanh", "erf", "erfc", "gamma", "lgamma", "fabs", "degrees", "radians", "exp2", "cbrt", "atan2", "hypot", "copysign", "fmod",
+        "pow", "nextafter", "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "csqrt", "cexp", "clog", "clog10", "csin", "ccos",
+        "ctan", "cisnan", "cisinf", "cisfinite",
+    ];
+    ALL.iter().find(|n| **n == name).copied().unwrap_or("unknown")
+}

@@ -1,0 +1,616 @@
+//! Type inference: walks a parsed function for one tuple of argument types and produces
+//! the typed IR.
+//!
+//! Every local variable has one type for the whole function, the unification of every
+//! value assigned to it (as Numba does). The walk is repeated until no variable's type
+//! changes; the last walk, run with settled types, is the IR that is kept. A recursive
+//! call whose return type is not known yet reads as `Unknown`, the bottom of the lattice,
+//! so recursion with a base case settles like any loop.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::ir::{Block, Expr, ExprKind, Function, Stmt, Var, VarId};
+use crate::common::parse::{span_of, FunctionBody, ParsedFunction};
+use crate::common::resolve::{GlobalValue, Globals};
+use crate::common::types::{unify, Scalar, Type, I64};
+use rustpython_parser::ast::{self, Constant};
+use std::collections::HashMap;
+
+/// What the front end needs from the rest of the compiler: typing calls to other jitted
+/// functions (which may start their compilation).
+pub trait Host {
+    /// Infer the specialization of dispatcher `id` for `args`; returns its symbol and
+    /// return type (`Unknown` while that specialization is still being inferred).
+    fn call_dispatcher(&mut self, id: usize, args: &[Type]) -> Result<(String, Type), Diagnostic>;
+    /// The current guess of an in-progress specialization's return type, published as it
+    /// widens so that mutually recursive callees see it.
+    fn publish_return(&mut self, _symbol: &str, _ret: &Type) {}
+}
+
+/// A compile-time value: what a Python expression denotes before it is a run-time value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Rt(Expr),
+    Module(String),
+    Func(String),
+    Dispatcher(usize),
+    DType(Scalar),
+    ExcClass(String),
+    Str(String),
+    /// `range(start, stop, step)` not yet needed as a value.
+    Range(Box<Expr>, Box<Expr>, Box<Expr>),
+    Enumerate(Box<Value>, Box<Expr>),
+    Zip(Vec<Value>),
+}
+
+pub(crate) struct Typer<'a> {
+    pub(crate) globals: &'a Globals,
+    pub(crate) host: &'a mut dyn Host,
+    pub(crate) vars: Vec<Var>,
+    names: HashMap<String, VarId>,
+    pub(crate) ret: Type,
+    /// Set when a walk changed some variable's (or the return) type.
+    changed: bool,
+    pub(crate) callees: Vec<String>,
+    loop_depth: usize,
+    temp_count: usize,
+    pub(crate) symbol: String,
+}
+
+pub struct InferOptions {
+    /// The symbol of the specialization being inferred, so that self-recursive calls
+    /// read the return type as inferred so far.
+    pub self_symbol: Option<String>,
+}
+
+/// Infer `parsed` for `arg_types`, giving the function the native `symbol`.
+pub fn infer_function(
+    parsed: &ParsedFunction,
+    arg_types: &[Type],
+    globals: &Globals,
+    symbol: String,
+    options: &InferOptions,
+    host: &mut dyn Host,
+) -> Result<Function, Diagnostic> {
+    if parsed.params.len() != arg_types.len() {
+        return Err(Diagnostic::internal(format!(
+            "'{}' takes {} arguments but was specialized for {}",
+            parsed.name,
+            parsed.params.len(),
+            arg_types.len()
+        )));
+    }
+    let mut typer = Typer {
+        globals,
+        host,
+        vars: vec![],
+        names: HashMap::new(),
+        ret: Type::Unknown,
+        changed: false,
+        callees: vec![],
+        loop_depth: 0,
+        temp_count: 0,
+        symbol: options.self_symbol.clone().unwrap_or_else(|| symbol.clone()),
+    };
+    for (name, ty) in parsed.params.iter().zip(arg_types) {
+        typer.declare(name, ty.clone());
+    }
+    let params: Vec<VarId> = (0..parsed.params.len()).collect();
+    // Each walk either changes a type (monotonically, up a finite lattice) or is the last.
+    for _round in 0..64 {
+        typer.changed = false;
+        typer.temp_count = 0;
+        typer.callees.clear();
+        let walked = typer.walk_body(&parsed.body);
+        if typer.changed {
+            continue;
+        }
+        let body = walked?;
+        if typer.ret.contains_unknown() {
+            return Err(Diagnostic::typing(
+                "recursion-without-base",
+                format!("cannot infer the return type of '{}': every return depends on a recursive call", parsed.name),
+                parsed.span,
+            )
+            .with_hint("add a base case that returns a value without recursing"));
+        }
+        if let Some(v) = typer.vars.iter().find(|v| v.ty.contains_unknown()) {
+            return Err(Diagnostic::typing(
+                "untyped-variable",
+                format!("cannot infer the type of variable '{}'", v.name),
+                parsed.span,
+            )
+            .with_hint("assign it a value on every path before it is used"));
+        }
+        return Ok(Function {
+            name: parsed.name.clone(),
+            symbol,
+            params,
+            vars: typer.vars,
+            ret: typer.ret,
+            body,
+            callees: typer.callees,
+        });
+    }
+    Err(Diagnostic::internal(format!("type inference of '{}' did not settle", parsed.name)))
+}
+
+impl<'a> Typer<'a> {
+    fn declare(&mut self, name: &str, ty: Type) -> VarId {
+        let id = self.vars.len();
+        self.vars.push(Var { name: name.to_string(), ty });
+        self.names.insert(name.to_string(), id);
+        id
+    }
+
+    pub(crate) fn lookup_var(&self, name: &str) -> Option<VarId> {
+        self.names.get(name).copied()
+    }
+
+    /// A fresh hidden variable (for loop counters and values evaluated once).
+    pub(crate) fn temp(&mut self, hint: &str, ty: Type) -> VarId {
+        self.temp_count += 1;
+        let name = format!("${hint}{}", self.temp_count);
+        match self.names.get(&name) {
+            Some(&id) => {
+                self.merge_var(id, &ty);
+                id
+            }
+            None => self.declare(&name, ty),
+        }
+    }
+
+    /// Widen variable `id` to hold `ty` too.
+    fn merge_var(&mut self, id: VarId, ty: &Type) -> Option<()> {
+        let merged = unify(&self.vars[id].ty, ty)?;
+        if merged != self.vars[id].ty {
+            self.vars[id].ty = merged;
+            self.changed = true;
+        }
+        Some(())
+    }
+
+    /// `name = value`: widen the variable, then convert the value to its type.
+    pub(crate) fn assign(&mut self, name: &str, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        let id = match self.lookup_var(name) {
+            Some(id) => id,
+            None => self.declare(name, Type::Unknown),
+        };
+        if self.merge_var(id, &value.ty).is_none() {
+            return Err(Diagnostic::typing(
+                "type-conflict",
+                format!("variable '{}' is assigned values of incompatible types {} and {}", name, self.vars[id].ty, value.ty),
+                span,
+            )
+            .with_hint("use a different variable for each kind of value"));
+        }
+        let ty = self.vars[id].ty.clone();
+        Ok(Stmt::Assign(id, self.coerce(value, &ty, span)?))
+    }
+
+    fn walk_body(&mut self, body: &FunctionBody) -> Result<Block, Diagnostic> {
+        match body {
+            FunctionBody::Statements(stmts) => {
+                let mut block = self.block(stmts)?;
+                if !block_always_returns(&block) {
+                    block.push(self.return_stmt(Expr::new(ExprKind::NoneValue, Type::NoneType, Span::default()), Span::default())?);
+                }
+                Ok(block)
+            }
+            FunctionBody::Lambda(e) => {
+                let span = span_of(e.as_ref());
+                let value = self.rt(e)?;
+                Ok(vec![self.return_stmt(value, span)?])
+            }
+        }
+    }
+
+    fn return_stmt(&mut self, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        match unify(&self.ret, &value.ty) {
+            Some(t) => {
+                if t != self.ret {
+                    self.ret = t;
+                    self.changed = true;
+                    let (symbol, ret) = (self.symbol.clone(), self.ret.clone());
+                    self.host.publish_return(&symbol, &ret);
+                }
+            }
+            None => {
+                return Err(Diagnostic::typing(
+                    "return-type-conflict",
+                    format!("the function returns values of incompatible types {} and {}", self.ret, value.ty),
+                    span,
+                )
+                .with_hint("return the same kind of value on every path"))
+            }
+        }
+        let ret = self.ret.clone();
+        Ok(Stmt::Return(self.coerce(value, &ret, span)?))
+    }
+
+    pub(crate) fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Block, Diagnostic> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            self.stmt(s, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn stmt(&mut self, stmt: &ast::Stmt, out: &mut Block) -> Result<(), Diagnostic> {
+        use ast::Stmt as S;
+        let span = span_of(stmt);
+        match stmt {
+            S::Expr(e) => {
+                if let Some(print) = self.try_print(&e.value)? {
+                    out.push(print);
+                    return Ok(());
+                }
+                match self.value(&e.value)? {
+                    Value::Rt(x) => out.push(Stmt::Eval(x)),
+                    // A bare name or constant (a docstring) does nothing.
+                    _ => {}
+                }
+            }
+            S::Assign(a) => {
+                let value = self.value(&a.value)?;
+                if a.targets.len() == 1 {
+                    self.assign_target(&a.targets[0], value, out)?;
+                } else {
+                    // `a = b = v` evaluates v once.
+                    let v = self.as_rt(value, span_of(a.value.as_ref()))?;
+                    let tmp = self.temp("chain", v.ty.clone());
+                    out.push(self.assign(&self.vars[tmp].name.clone(), v, span)?);
+                    for t in &a.targets {
+                        let read = self.var_expr(tmp, span);
+                        self.assign_target(t, Value::Rt(read), out)?;
+                    }
+                }
+            }
+            S::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let value = self.value(v)?;
+                    self.assign_target(&a.target, value, out)?;
+                }
+            }
+            S::AugAssign(a) => {
+                let current = self.rt(&a.target)?;
+                let rhs = self.rt(&a.value)?;
+                let result = self.binary(a.op, current, rhs, span)?;
+                self.assign_target(&a.target, Value::Rt(result), out)?;
+            }
+            S::If(i) => {
+                let cond = self.condition(&i.test)?;
+                let then_body = self.block(&i.body)?;
+                let else_body = self.block(&i.orelse)?;
+                out.push(Stmt::If { cond, then_body, else_body });
+            }
+            S::While(w) => {
+                let cond = self.condition(&w.test)?;
+                self.loop_depth += 1;
+                let body = self.block(&w.body);
+                self.loop_depth -= 1;
+                let orelse = self.block(&w.orelse)?;
+                out.push(Stmt::While { cond, body: body?, orelse });
+            }
+            S::For(f) => self.for_loop(f, out)?,
+            S::Break(_) | S::Continue(_) if self.loop_depth == 0 => {
+                return Err(Diagnostic::typing("syntax", "'break' or 'continue' outside a loop", span));
+            }
+            S::Break(_) => out.push(Stmt::Break),
+            S::Continue(_) => out.push(Stmt::Continue),
+            S::Pass(_) => {}
+            S::Return(r) => {
+                let value = match &r.value {
+                    Some(v) => self.rt(v)?,
+                    None => Expr::new(ExprKind::NoneValue, Type::NoneType, span),
+                };
+                out.push(self.return_stmt(value, span)?);
+            }
+            S::Raise(r) => out.push(self.raise(r.exc.as_deref(), span)?),
+            S::Assert(a) => {
+                let cond = self.condition(&a.test)?;
+                let message = match &a.msg {
+                    None => None,
+                    Some(m) => match self.value(m)? {
+                        Value::Str(s) => Some(s),
+                        _ => {
+                            return Err(Diagnostic::typing("unsupported", "an assert message must be a string constant", span_of(m.as_ref())))
+                        }
+                    },
+                };
+                let not = Expr::new(ExprKind::Unary(crate::common::ir::UnaryOp::Not, Box::new(cond)), Type::Scalar(Scalar::Bool), span);
+                out.push(Stmt::If {
+                    cond: not,
+                    then_body: vec![Stmt::Raise { class: "AssertionError".into(), message, span }],
+                    else_body: vec![],
+                });
+            }
+            S::Import(_) | S::ImportFrom(_) => {
+                return Err(Diagnostic::typing("unsupported", "import statements are not supported inside compiled functions", span)
+                    .with_hint("import at module level; the compiled function sees module globals"));
+            }
+            S::FunctionDef(_) | S::AsyncFunctionDef(_) | S::ClassDef(_) => {
+                return Err(Diagnostic::typing("unsupported", "defining a function or class inside a compiled function is not supported", span)
+                    .with_hint("define it at module level and decorate it with @njit"));
+            }
+            other => {
+                let what = stmt_kind_name(other);
+                return Err(Diagnostic::typing("unsupported", format!("'{what}' statements are not supported"), span)
+                    .with_hint("ferrumba compiles a numeric subset of Python; see the README for what is supported"));
+            }
+        }
+        Ok(())
+    }
+
+    fn assign_target(&mut self, target: &ast::Expr, value: Value, out: &mut Block) -> Result<(), Diagnostic> {
+        let span = span_of(target);
+        match target {
+            ast::Expr::Name(n) => {
+                let v = self.as_rt(value, span)?;
+                out.push(self.assign(n.id.as_str(), v, span)?);
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                let v = self.as_rt(value, span)?;
+                let Type::Tuple(items) = v.ty.clone() else {
+                    if v.ty == Type::Unknown {
+                        return Ok(());
+                    }
+                    return Err(Diagnostic::typing("cannot-unpack", format!("cannot unpack a value of type {}", v.ty), span)
+                        .with_hint("only tuples can be unpacked"));
+                };
+                if items.len() != elts.len() {
+                    return Err(Diagnostic::typing(
+                        "cannot-unpack",
+                        format!("cannot unpack a tuple of {} values into {} targets", items.len(), elts.len()),
+                        span,
+                    ));
+                }
+                // Evaluate the right side once, then assign from the temporary, so that
+                // `a, b = b, a` swaps.
+                let tmp = self.temp("unpack", v.ty.clone());
+                let name = self.vars[tmp].name.clone();
+                out.push(self.assign(&name, v, span)?);
+                for (i, (elt, ty)) in elts.iter().zip(items).enumerate() {
+                    let item = Expr::new(ExprKind::TupleGet(Box::new(self.var_expr(tmp, span)), i), ty, span);
+                    self.assign_target(elt, Value::Rt(item), out)?;
+                }
+            }
+            ast::Expr::Subscript(s) => {
+                let v = self.as_rt(value, span)?;
+                let array = self.rt(&s.value)?;
+                out.push(self.store(array, &s.slice, v, span)?);
+            }
+            _ => {
+                return Err(Diagnostic::typing("unsupported", "cannot assign to this kind of target", span)
+                    .with_hint("assign to a name, a tuple of names or an array element"))
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn var_expr(&self, id: VarId, span: Span) -> Expr {
+        Expr::new(ExprKind::Var(id), self.vars[id].ty.clone(), span)
+    }
+
+    fn raise(&mut self, exc: Option<&ast::Expr>, span: Span) -> Result<Stmt, Diagnostic> {
+        let Some(exc) = exc else {
+            return Err(Diagnostic::typing("unsupported", "a bare 'raise' (re-raise) is not supported", span));
+        };
+        let (callee, args) = match exc {
+            ast::Expr::Call(c) => (c.func.as_ref(), c.args.as_slice()),
+            other => (other, &[][..]),
+        };
+        let class = match self.value(callee)? {
+            Value::ExcClass(c) => c,
+            _ => {
+                return Err(Diagnostic::typing("unsupported", "only builtin exception classes can be raised", span_of(callee))
+                    .with_hint("raise ValueError(\"message\") or another builtin exception"))
+            }
+        };
+        let message = match args {
+            [] => None,
+            [m] => match self.value(m)? {
+                Value::Str(s) => Some(s),
+                Value::Rt(Expr { kind: ExprKind::Int(i), .. }) => Some(i.to_string()),
+                _ => {
+                    return Err(Diagnostic::typing("unsupported", "the exception's argument must be a constant", span_of(m))
+                        .with_hint("use a string literal as the message"))
+                }
+            },
+            _ => return Err(Diagnostic::typing("unsupported", "an exception with more than one argument is not supported", span)),
+        };
+        Ok(Stmt::Raise { class, message, span })
+    }
+
+    fn try_print(&mut self, e: &ast::Expr) -> Result<Option<Stmt>, Diagnostic> {
+        let ast::Expr::Call(c) = e else { return Ok(None) };
+        let is_print = matches!(self.value(&c.func), Ok(Value::Func(ref p)) if p == "builtins.print");
+        if !is_print {
+            return Ok(None);
+        }
+        let mut args = vec![];
+        for a in &c.args {
+            match self.value(a)? {
+                Value::Str(s) => args.push(Expr::new(ExprKind::Call(format!("str:{s}"), vec![]), Type::NoneType, span_of(a))),
+                v => args.push(self.as_rt(v, span_of(a))?),
+            }
+        }
+        Ok(Some(Stmt::Print(args)))
+    }
+
+    fn for_loop(&mut self, f: &ast::StmtFor, out: &mut Block) -> Result<(), Diagnostic> {
+        let span = span_of(f);
+        let iter = self.value(&f.iter)?;
+        let iter_span = span_of(f.iter.as_ref());
+        if let (Value::Range(start, stop, step), ast::Expr::Name(n)) = (&iter, f.target.as_ref()) {
+            // The loop variable is assigned each iteration, so its type must hold int64.
+            let start = (**start).clone();
+            let name = n.id.to_string();
+            let probe = self.assign(&name, Expr::new(ExprKind::Int(0), I64, iter_span), iter_span)?;
+            let Stmt::Assign(var, _) = probe else { unreachable!() };
+            if self.vars[var].ty != I64 {
+                return Err(Diagnostic::typing(
+                    "type-conflict",
+                    format!("loop variable '{name}' is also assigned a {}", self.vars[var].ty),
+                    iter_span,
+                ));
+            }
+            let (body, orelse) = self.loop_bodies(&f.body, &f.orelse)?;
+            out.push(Stmt::ForRange { var, start, stop: (**stop).clone(), step: (**step).clone(), body, orelse });
+            return Ok(());
+        }
+        // Everything else iterates by index: `for x in seq` is
+        // `for $i in range(len(seq)): x = seq[$i]`, with `seq` evaluated once.
+        let seq = self.bind_sequence(iter, iter_span, out)?;
+        let len = self.sequence_len(&seq, iter_span)?;
+        let index = self.temp("index", I64);
+        let item = self.sequence_item(&seq, self.var_expr(index, iter_span), iter_span)?;
+        let mut prologue = vec![];
+        self.assign_target(&f.target, Value::Rt(item), &mut prologue)?;
+        let (body, orelse) = self.loop_bodies(&f.body, &f.orelse)?;
+        prologue.extend(body);
+        let zero = Expr::new(ExprKind::Int(0), I64, iter_span);
+        let one = Expr::new(ExprKind::Int(1), I64, iter_span);
+        out.push(Stmt::ForRange { var: index, start: zero, stop: len, step: one, body: prologue, orelse });
+        let _ = span;
+        Ok(())
+    }
+
+    fn loop_bodies(&mut self, body: &[ast::Stmt], orelse: &[ast::Stmt]) -> Result<(Block, Block), Diagnostic> {
+        self.loop_depth += 1;
+        let b = self.block(body);
+        self.loop_depth -= 1;
+        Ok((b?, self.block(orelse)?))
+    }
+
+    /// Evaluate the run-time parts of an iterable once, into temporaries.
+    fn bind_sequence(&mut self, seq: Value, span: Span, out: &mut Block) -> Result<Value, Diagnostic> {
+        Ok(match seq {
+            Value::Rt(e) => {
+                if matches!(e.kind, ExprKind::Var(_)) {
+                    Value::Rt(e)
+                } else {
+                    let tmp = self.temp("seq", e.ty.clone());
+                    let name = self.vars[tmp].name.clone();
+                    out.push(self.assign(&name, e, span)?);
+                    Value::Rt(self.var_expr(tmp, span))
+                }
+            }
+            Value::Range(a, b, c) => {
+                let mut bound = vec![];
+                for (hint, e) in [("start", a), ("stop", b), ("step", c)] {
+                    let tmp = self.temp(hint, I64);
+                    let name = self.vars[tmp].name.clone();
+                    out.push(self.assign(&name, *e, span)?);
+                    bound.push(Box::new(self.var_expr(tmp, span)));
+                }
+                let c = bound.pop().unwrap();
+                let b = bound.pop().unwrap();
+                let a = bound.pop().unwrap();
+                self.check_step(&c, span, out);
+                Value::Range(a, b, c)
+            }
+            Value::Enumerate(inner, start) => {
+                let inner = self.bind_sequence(*inner, span, out)?;
+                Value::Enumerate(Box::new(inner), start)
+            }
+            Value::Zip(items) => {
+                let mut bound = vec![];
+                for v in items {
+                    bound.push(self.bind_sequence(v, span, out)?);
+                }
+                Value::Zip(bound)
+            }
+            other => other,
+        })
+    }
+
+    fn check_step(&self, step: &Expr, span: Span, out: &mut Block) {
+        let zero = Expr::new(ExprKind::Int(0), I64, span);
+        let is_zero = Expr::new(
+            ExprKind::Compare(crate::common::ir::CmpOp::Eq, Box::new(step.clone()), Box::new(zero)),
+            Type::Scalar(Scalar::Bool),
+            span,
+        );
+        out.push(Stmt::If {
+            cond: is_zero,
+            then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some("range() arg 3 must not be zero".into()), span }],
+            else_body: vec![],
+        });
+    }
+
+    /// The condition of `if`/`while`: the operand's truth value.
+    pub(crate) fn condition(&mut self, e: &ast::Expr) -> Result<Expr, Diagnostic> {
+        let v = self.rt(e)?;
+        self.truth(v)
+    }
+
+    pub(crate) fn rt(&mut self, e: &ast::Expr) -> Result<Expr, Diagnostic> {
+        let v = self.value(e)?;
+        self.as_rt(v, span_of(e))
+    }
+
+    /// A compile-time value used where a run-time value is needed.
+    pub(crate) fn as_rt(&mut self, v: Value, span: Span) -> Result<Expr, Diagnostic> {
+        match v {
+            Value::Rt(e) => Ok(e),
+            Value::Range(a, b, c) => {
+                Ok(Expr::new(ExprKind::Call("range".into(), vec![*a, *b, *c]), Type::Range, span))
+            }
+            other => Err(Diagnostic::typing(
+                "not-a-value",
+                format!("{} cannot be used as a value in compiled code", describe_value(&other)),
+                span,
+            )
+            .with_hint("call it, or pass the value it produces")),
+        }
+    }
+
+    pub(crate) fn global(&self, name: &str) -> Option<&GlobalValue> {
+        self.globals.get(name)
+    }
+}
+
+pub(crate) fn describe_value(v: &Value) -> String {
+    match v {
+        Value::Rt(e) => format!("a value of type {}", e.ty),
+        Value::Module(m) => format!("module '{m}'"),
+        Value::Func(f) => format!("function '{}'", f.trim_start_matches("builtins.")),
+        Value::Dispatcher(_) => "a jitted function".into(),
+        Value::DType(s) => format!("the type '{}'", s.name()),
+        Value::ExcClass(c) => format!("exception class '{c}'"),
+        Value::Str(_) => "a string".into(),
+        Value::Range(..) => "a range".into(),
+        Value::Enumerate(..) => "an enumerate object".into(),
+        Value::Zip(..) => "a zip object".into(),
+    }
+}
+
+fn stmt_kind_name(s: &ast::Stmt) -> &'static str {
+    use ast::Stmt as S;
+    match s {
+        S::With(_) | S::AsyncWith(_) => "with",
+        S::Try(_) | S::TryStar(_) => "try",
+        S::Delete(_) => "del",
+        S::Global(_) => "global",
+        S::Nonlocal(_) => "nonlocal",
+        S::Match(_) => "match",
+        S::AsyncFor(_) => "async for",
+        _ => "this kind of",
+    }
+}
+
+/// Whether control can never fall off the end of `block`.
+fn block_always_returns(block: &Block) -> bool {
+    match block.last() {
+        Some(Stmt::Return(_)) | Some(Stmt::Raise { .. }) => true,
+        Some(Stmt::If { then_body, else_body, .. }) => block_always_returns(then_body) && block_always_returns(else_body),
+        _ => false,
+    }
+}
+
+pub(crate) fn int_constant(c: &Constant) -> Option<i64> {
+    match c {
+        Constant::Int(i) => i64::try_from(i).ok(),
+        _ => None,
+    }
+}

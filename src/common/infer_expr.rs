@@ -1,0 +1,660 @@
+//! Typing of expressions: operators with Numba's promotion rules, subscripts, names,
+//! attributes, and conversions between types.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::infer::{describe_value, int_constant, Typer, Value};
+use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, Stmt, UnaryOp};
+use crate::common::parse::span_of;
+use crate::common::resolve::GlobalValue;
+use crate::common::types::{arith_promote, unify, Scalar, Type, BOOL, F64, I64};
+use rustpython_parser::ast::{self, Constant};
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+impl<'a> Typer<'a> {
+    pub(crate) fn value(&mut self, e: &ast::Expr) -> Result<Value, Diagnostic> {
+        use ast::Expr as E;
+        let span = span_of(e);
+        Ok(match e {
+            E::Constant(c) => constant(&c.value, span)?,
+            E::Name(n) => self.name(n.id.as_str(), span)?,
+            E::Attribute(a) => {
+                let base = self.value(&a.value)?;
+                self.attribute(base, a.attr.as_str(), span)?
+            }
+            E::BinOp(b) => {
+                let l = self.rt(&b.left)?;
+                let r = self.rt(&b.right)?;
+                Value::Rt(self.binary(b.op, l, r, span)?)
+            }
+            E::UnaryOp(u) => {
+                let v = self.rt(&u.operand)?;
+                Value::Rt(self.unary(u.op, v, span)?)
+            }
+            E::BoolOp(b) => {
+                let mut acc = self.rt(&b.values[0])?;
+                for next in &b.values[1..] {
+                    let rhs = self.rt(next)?;
+                    acc = self.bool_op(b.op, acc, rhs, span)?;
+                }
+                Value::Rt(acc)
+            }
+            E::Compare(c) => {
+                // `a < b < c` is `a < b and b < c` (b is pure, so evaluating it twice is safe).
+                let mut left = self.rt(&c.left)?;
+                let mut result: Option<Expr> = None;
+                for (op, right) in c.ops.iter().zip(&c.comparators) {
+                    let r = self.rt(right)?;
+                    let cmp = self.compare(*op, left, r.clone(), span)?;
+                    result = Some(match result {
+                        None => cmp,
+                        Some(acc) => Expr::new(ExprKind::And(bx(acc), bx(cmp)), BOOL, span),
+                    });
+                    left = r;
+                }
+                Value::Rt(result.expect("comparison without operators"))
+            }
+            E::IfExp(i) => {
+                let cond = self.condition(&i.test)?;
+                let a = self.rt(&i.body)?;
+                let b = self.rt(&i.orelse)?;
+                let ty = self.unify_or_err(&a.ty, &b.ty, span, "the two branches of a conditional expression")?;
+                let a = self.coerce(a, &ty, span)?;
+                let b = self.coerce(b, &ty, span)?;
+                Value::Rt(Expr::new(ExprKind::IfElse(bx(cond), bx(a), bx(b)), ty, span))
+            }
+            E::Tuple(t) => {
+                let mut items = vec![];
+                for x in &t.elts {
+                    items.push(self.rt(x)?);
+                }
+                let ty = Type::Tuple(items.iter().map(|x| x.ty.clone()).collect());
+                Value::Rt(Expr::new(ExprKind::Tuple(items), ty, span))
+            }
+            E::Subscript(s) => {
+                let base = self.rt(&s.value)?;
+                Value::Rt(self.subscript(base, &s.slice, span)?)
+            }
+            E::Call(c) => self.call(c, span)?,
+            E::List(_) | E::ListComp(_) => {
+                return Err(Diagnostic::typing("unsupported", "list literals are not supported yet", span)
+                    .with_hint("use a tuple, or a NumPy array passed in as an argument"))
+            }
+            E::Dict(_) | E::Set(_) | E::DictComp(_) | E::SetComp(_) => {
+                return Err(Diagnostic::typing("unsupported", "dicts and sets are not supported yet", span))
+            }
+            E::JoinedStr(_) => return Err(Diagnostic::typing("unsupported", "f-strings are not supported", span)),
+            E::Lambda(_) => {
+                return Err(Diagnostic::typing("unsupported", "lambdas inside compiled functions are not supported", span)
+                    .with_hint("define the function at module level and decorate it with @njit"))
+            }
+            E::GeneratorExp(_) | E::Yield(_) | E::YieldFrom(_) | E::Await(_) => {
+                return Err(Diagnostic::typing("unsupported", "generators and coroutines are not supported", span))
+            }
+            E::NamedExpr(_) => return Err(Diagnostic::typing("unsupported", "assignment expressions (:=) are not supported", span)),
+            E::Starred(_) => return Err(Diagnostic::typing("unsupported", "starred expressions are not supported", span)),
+            E::Slice(_) => return Err(Diagnostic::typing("unsupported", "slices are not supported here", span)),
+            _ => return Err(Diagnostic::typing("unsupported", "this expression is not supported", span)),
+        })
+    }
+
+    fn name(&mut self, name: &str, span: Span) -> Result<Value, Diagnostic> {
+        if let Some(id) = self.lookup_var(name) {
+            return Ok(Value::Rt(self.var_expr(id, span)));
+        }
+        match self.global(name).cloned() {
+            Some(g) => global_value(g, name, span),
+            None => Err(Diagnostic::typing("unknown-name", format!("name '{name}' is not defined"), span)
+                .with_hint("define it as a module-level global, a closure variable or a parameter")),
+        }
+    }
+
+    fn attribute(&mut self, base: Value, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+        match base {
+            Value::Module(m) => {
+                crate::common::builtins::module_attribute(&m, attr, span)
+            }
+            Value::Rt(e) => self.rt_attribute(e, attr, span),
+            other => Err(Diagnostic::typing("unknown-attribute", format!("{} has no attribute '{attr}' in compiled code", describe_value(&other)), span)),
+        }
+    }
+
+    fn rt_attribute(&mut self, e: Expr, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+        if let Type::Array(a) = &e.ty {
+            let a = a.clone();
+            return Ok(Value::Rt(match attr {
+                "shape" => {
+                    let dims: Vec<Expr> = (0..a.ndim as usize).map(|k| Expr::new(ExprKind::ArrayShape(bx(e.clone()), k), I64, span)).collect();
+                    Expr::new(ExprKind::Tuple(dims), Type::Tuple(vec![I64; a.ndim as usize]), span)
+                }
+                "ndim" => Expr::new(ExprKind::Int(a.ndim as i64), I64, span),
+                "size" => Expr::new(ExprKind::ArraySize(bx(e)), I64, span),
+                "itemsize" => Expr::new(ExprKind::Int(a.dtype.itemsize() as i64), I64, span),
+                "nbytes" => {
+                    let size = Expr::new(ExprKind::ArraySize(bx(e)), I64, span);
+                    let item = Expr::new(ExprKind::Int(a.dtype.itemsize() as i64), I64, span);
+                    Expr::new(ExprKind::Binary(BinOp::Mul, bx(size), bx(item)), I64, span)
+                }
+                _ => {
+                    return Err(Diagnostic::typing("unknown-attribute", format!("arrays have no attribute '{attr}' in compiled code yet"), span)
+                        .with_hint("supported: shape, ndim, size, itemsize, nbytes"))
+                }
+            }));
+        }
+        if let Some(s) = e.ty.scalar() {
+            let real = Type::Scalar(s.real_part());
+            match attr {
+                "real" if s.is_complex() => return Ok(Value::Rt(Expr::new(ExprKind::Math("creal", vec![e]), real, span))),
+                "imag" if s.is_complex() => return Ok(Value::Rt(Expr::new(ExprKind::Math("cimag", vec![e]), real, span))),
+                "real" => return Ok(Value::Rt(e)),
+                "imag" => return Ok(Value::Rt(self.coerce(Expr::new(ExprKind::Int(0), I64, span), &real, span)?)),
+                _ => {}
+            }
+        }
+        Err(Diagnostic::typing("unknown-attribute", format!("a value of type {} has no attribute '{attr}' in compiled code", e.ty), span))
+    }
+
+    pub(crate) fn unify_or_err(&self, a: &Type, b: &Type, span: Span, what: &str) -> Result<Type, Diagnostic> {
+        unify(a, b).ok_or_else(|| {
+            Diagnostic::typing("type-conflict", format!("{what} have incompatible types {a} and {b}"), span)
+                .with_hint("make both produce the same kind of value")
+        })
+    }
+
+    /// Convert `e` to type `to`, or explain why it cannot be.
+    pub(crate) fn coerce(&mut self, e: Expr, to: &Type, span: Span) -> Result<Expr, Diagnostic> {
+        if &e.ty == to || e.ty == Type::Unknown || to == &Type::Unknown {
+            return Ok(if &e.ty == to { e } else { Expr { ty: to.clone(), ..e } });
+        }
+        let ok = match (&e.ty, to) {
+            (Type::Scalar(_), Type::Scalar(_)) => true,
+            (_, Type::Optional(inner)) => {
+                if e.ty == Type::NoneType || matches!(e.ty, Type::Optional(_)) {
+                    true
+                } else {
+                    let inner = (**inner).clone();
+                    let converted = self.coerce(e, &inner, span)?;
+                    return Ok(Expr::new(ExprKind::Cast(bx(converted)), to.clone(), span));
+                }
+            }
+            (Type::Optional(inner), t) if **inner == *t => {
+                return Ok(Expr::new(ExprKind::Unwrap(bx(e)), to.clone(), span));
+            }
+            (Type::Tuple(from), Type::Tuple(into)) if from.len() == into.len() => {
+                let items: Vec<Expr> = match e.kind {
+                    ExprKind::Tuple(items) => items,
+                    _ => (0..from.len()).map(|i| Expr::new(ExprKind::TupleGet(bx(e.clone()), i), from[i].clone(), span)).collect(),
+                };
+                let mut out = vec![];
+                for (x, t) in items.into_iter().zip(into) {
+                    out.push(self.coerce(x, t, span)?);
+                }
+                return Ok(Expr::new(ExprKind::Tuple(out), to.clone(), span));
+            }
+            (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim,
+            _ => false,
+        };
+        if !ok {
+            return Err(Diagnostic::typing("type-conflict", format!("cannot convert a value of type {} to {}", e.ty, to), span));
+        }
+        Ok(Expr::new(ExprKind::Cast(bx(e)), to.clone(), span))
+    }
+
+    /// Unwrap an Optional operand where an operator needs the value inside.
+    fn strip_optional(&mut self, e: Expr) -> Expr {
+        match e.ty.clone() {
+            Type::Optional(inner) => {
+                let span = e.span;
+                Expr::new(ExprKind::Unwrap(bx(e)), *inner, span)
+            }
+            _ => e,
+        }
+    }
+
+    pub(crate) fn truth(&mut self, e: Expr) -> Result<Expr, Diagnostic> {
+        let span = e.span;
+        match &e.ty {
+            Type::Scalar(Scalar::Bool) => Ok(e),
+            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::Unknown => {
+                Ok(Expr::new(ExprKind::Truth(bx(e)), BOOL, span))
+            }
+            Type::Array(_) => Err(Diagnostic::typing("ambiguous-truth", "the truth value of an array is ambiguous", span)
+                .with_hint("use a.any() or a.all(), or compare an element")),
+        }
+    }
+
+    pub(crate) fn binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        use ast::Operator as O;
+        let l = self.strip_optional(l);
+        let r = self.strip_optional(r);
+        if l.ty == Type::Unknown || r.ty == Type::Unknown {
+            return Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span));
+        }
+        let op = match op {
+            O::Add => BinOp::Add,
+            O::Sub => BinOp::Sub,
+            O::Mult => BinOp::Mul,
+            O::Div => BinOp::TrueDiv,
+            O::FloorDiv => BinOp::FloorDiv,
+            O::Mod => BinOp::Mod,
+            O::Pow => BinOp::Pow,
+            O::LShift => BinOp::LShift,
+            O::RShift => BinOp::RShift,
+            O::BitAnd => BinOp::BitAnd,
+            O::BitOr => BinOp::BitOr,
+            O::BitXor => BinOp::BitXor,
+            O::MatMult => {
+                return Err(Diagnostic::typing("unsupported", "the @ operator needs NumPy support, which is not available yet", span))
+            }
+        };
+        // Tuple concatenation and repetition are compile-time shape operations.
+        if let (Type::Tuple(a), Type::Tuple(b)) = (&l.ty, &r.ty) {
+            if op == BinOp::Add {
+                let (a, b) = (a.clone(), b.clone());
+                let mut items: Vec<Expr> = (0..a.len()).map(|i| Expr::new(ExprKind::TupleGet(bx(l.clone()), i), a[i].clone(), span)).collect();
+                items.extend((0..b.len()).map(|i| Expr::new(ExprKind::TupleGet(bx(r.clone()), i), b[i].clone(), span)));
+                let ty = Type::Tuple(items.iter().map(|x| x.ty.clone()).collect());
+                return Ok(Expr::new(ExprKind::Tuple(items), ty, span));
+            }
+        }
+        let (Some(a), Some(b)) = (l.ty.scalar(), r.ty.scalar()) else {
+            return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
+        };
+        let bitwise = matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor);
+        if bitwise {
+            if a == Scalar::Bool && b == Scalar::Bool && !matches!(op, BinOp::LShift | BinOp::RShift) {
+                return Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), BOOL, span));
+            }
+            let int_like = |s: Scalar| s.is_int() || s == Scalar::Bool;
+            if !int_like(a) || !int_like(b) {
+                return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
+            }
+            let t = Type::Scalar(arith_promote(a, b));
+            let (l, r) = (self.coerce(l, &t, span)?, self.coerce(r, &t, span)?);
+            return Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), t, span));
+        }
+        let common = arith_promote(a, b);
+        if common.is_complex() && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
+            return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
+        }
+        let (operand_ty, result_ty) = match op {
+            // int / int computes in float64, as Python does.
+            BinOp::TrueDiv if common.is_int() => (F64, F64),
+            BinOp::Pow if common.is_int() => {
+                // Numba types `x ** -n` with a negative constant exponent as float.
+                if matches!(r.kind, ExprKind::Int(n) if n < 0) {
+                    (F64, F64)
+                } else {
+                    (Type::Scalar(common), Type::Scalar(common))
+                }
+            }
+            _ => (Type::Scalar(common), Type::Scalar(common)),
+        };
+        let (l, r) = (self.coerce(l, &operand_ty, span)?, self.coerce(r, &operand_ty, span)?);
+        Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), result_ty, span))
+    }
+
+    fn operator_error(&self, sym: &str, a: &Type, b: &Type, span: Span) -> Diagnostic {
+        Diagnostic::typing("unsupported-operator", format!("operator {sym} is not supported between {a} and {b}"), span)
+            .with_hint("convert the operands to numbers of compatible types")
+    }
+
+    fn unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        if op == ast::UnaryOp::Not {
+            let t = self.truth(v)?;
+            return Ok(Expr::new(ExprKind::Unary(UnaryOp::Not, bx(t)), BOOL, span));
+        }
+        let v = self.strip_optional(v);
+        if v.ty == Type::Unknown {
+            return Ok(v);
+        }
+        let Some(s) = v.ty.scalar() else {
+            return Err(Diagnostic::typing("unsupported-operator", format!("unary operator is not supported on {}", v.ty), span));
+        };
+        match op {
+            ast::UnaryOp::UAdd | ast::UnaryOp::USub => {
+                // Numba widens integers (and bools) to the machine word for unary +/-.
+                let t = if s == Scalar::Bool {
+                    I64
+                } else if s.is_int() {
+                    Type::Scalar(arith_promote(s, s))
+                } else {
+                    v.ty.clone()
+                };
+                let v = self.coerce(v, &t, span)?;
+                if op == ast::UnaryOp::UAdd {
+                    return Ok(v);
+                }
+                Ok(Expr::new(ExprKind::Unary(UnaryOp::Neg, bx(v)), t, span))
+            }
+            ast::UnaryOp::Invert => {
+                if s == Scalar::Bool {
+                    // Numba (unlike Python) treats ~ on a bool as logical not.
+                    return Ok(Expr::new(ExprKind::Unary(UnaryOp::Not, bx(v)), BOOL, span));
+                }
+                if !s.is_int() {
+                    return Err(Diagnostic::typing("unsupported-operator", format!("operator ~ is not supported on {}", v.ty), span));
+                }
+                let t = Type::Scalar(arith_promote(s, s));
+                let v = self.coerce(v, &t, span)?;
+                Ok(Expr::new(ExprKind::Unary(UnaryOp::Invert, bx(v)), t, span))
+            }
+            ast::UnaryOp::Not => unreachable!(),
+        }
+    }
+
+    fn bool_op(&mut self, op: ast::BoolOp, a: Expr, b: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let ty = self.unify_or_err(&a.ty, &b.ty, span, "the operands of and/or")?;
+        let a = self.coerce(a, &ty, span)?;
+        let b = self.coerce(b, &ty, span)?;
+        let kind = match op {
+            ast::BoolOp::And => ExprKind::And(bx(a), bx(b)),
+            ast::BoolOp::Or => ExprKind::Or(bx(a), bx(b)),
+        };
+        Ok(Expr::new(kind, ty, span))
+    }
+
+    pub(crate) fn compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        use ast::CmpOp as C;
+        if matches!(op, C::Is | C::IsNot) {
+            let none_side = if r.ty == Type::NoneType {
+                Some(l)
+            } else if l.ty == Type::NoneType {
+                Some(r)
+            } else {
+                None
+            };
+            let Some(x) = none_side else {
+                return Err(Diagnostic::typing("unsupported-operator", "'is' is supported only for comparing with None", span)
+                    .with_hint("use == to compare values"));
+            };
+            let is_none = Expr::new(ExprKind::IsNone(bx(x)), BOOL, span);
+            return Ok(if op == C::IsNot { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(is_none)), BOOL, span) } else { is_none });
+        }
+        if matches!(op, C::In | C::NotIn) {
+            return Err(Diagnostic::typing("unsupported-operator", "'in' is not supported yet", span));
+        }
+        let cmp = match op {
+            C::Eq => CmpOp::Eq,
+            C::NotEq => CmpOp::Ne,
+            C::Lt => CmpOp::Lt,
+            C::LtE => CmpOp::Le,
+            C::Gt => CmpOp::Gt,
+            C::GtE => CmpOp::Ge,
+            _ => unreachable!(),
+        };
+        let l = self.strip_optional(l);
+        let r = self.strip_optional(r);
+        if l.ty == Type::Unknown || r.ty == Type::Unknown {
+            return Ok(Expr::new(ExprKind::Bool(false), BOOL, span));
+        }
+        // Tuples compare element-wise, lexicographically.
+        if let (Type::Tuple(a), Type::Tuple(b)) = (&l.ty, &r.ty) {
+            if matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
+                if a.len() != b.len() {
+                    return Ok(Expr::new(ExprKind::Bool(cmp == CmpOp::Ne), BOOL, span));
+                }
+                let (a, b) = (a.clone(), b.clone());
+                let mut acc = Expr::new(ExprKind::Bool(true), BOOL, span);
+                for i in 0..a.len() {
+                    let x = Expr::new(ExprKind::TupleGet(bx(l.clone()), i), a[i].clone(), span);
+                    let y = Expr::new(ExprKind::TupleGet(bx(r.clone()), i), b[i].clone(), span);
+                    let eq = self.compare(C::Eq, x, y, span)?;
+                    acc = Expr::new(ExprKind::And(bx(acc), bx(eq)), BOOL, span);
+                }
+                return Ok(if cmp == CmpOp::Ne { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(acc)), BOOL, span) } else { acc });
+            }
+        }
+        let (Some(a), Some(b)) = (l.ty.scalar(), r.ty.scalar()) else {
+            if l.ty == Type::NoneType && r.ty == Type::NoneType {
+                return Ok(Expr::new(ExprKind::Bool(matches!(cmp, CmpOp::Eq | CmpOp::Le | CmpOp::Ge)), BOOL, span));
+            }
+            return Err(self.operator_error(cmp.symbol(), &l.ty, &r.ty, span));
+        };
+        if (a.is_complex() || b.is_complex()) && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
+            return Err(self.operator_error(cmp.symbol(), &l.ty, &r.ty, span));
+        }
+        // Comparing a signed with an unsigned 64-bit integer must not wrap: compare as float
+        // as Numba does; everything else compares in the promoted type.
+        let common = if a == Scalar::Bool && b == Scalar::Bool { Scalar::Bool } else { arith_promote(a, b) };
+        let t = Type::Scalar(common);
+        let (l, r) = (self.coerce(l, &t, span)?, self.coerce(r, &t, span)?);
+        Ok(Expr::new(ExprKind::Compare(cmp, bx(l), bx(r)), BOOL, span))
+    }
+
+    fn subscript(&mut self, base: Expr, index: &ast::Expr, span: Span) -> Result<Expr, Diagnostic> {
+        match base.ty.clone() {
+            Type::Tuple(items) => {
+                if let Some(i) = self.const_int(index) {
+                    let n = items.len() as i64;
+                    let k = if i < 0 { i + n } else { i };
+                    if k < 0 || k >= n {
+                        return Err(Diagnostic::typing("index-out-of-range", format!("tuple index {i} is out of range for {}", base.ty), span));
+                    }
+                    return Ok(Expr::new(ExprKind::TupleGet(bx(base), k as usize), items[k as usize].clone(), span));
+                }
+                if let ast::Expr::Slice(_) = index {
+                    return Err(Diagnostic::typing("unsupported", "slicing tuples is not supported yet", span));
+                }
+                let Some(elem) = base.ty.homogeneous_element().cloned() else {
+                    return Err(Diagnostic::typing("non-constant-index", format!("a heterogeneous tuple {} can only be indexed with a constant", base.ty), span)
+                        .with_hint("index it with an integer literal"));
+                };
+                let i = self.rt(index)?;
+                let i = self.index_int(i, span)?;
+                Ok(Expr::new(ExprKind::TupleGetDyn(bx(base), bx(i)), elem, span))
+            }
+            Type::Array(a) => {
+                let parts: Vec<&ast::Expr> = match index {
+                    ast::Expr::Tuple(t) => t.elts.iter().collect(),
+                    other => vec![other],
+                };
+                if parts.iter().any(|p| matches!(p, ast::Expr::Slice(_))) {
+                    return Err(Diagnostic::typing("unsupported", "array slicing is not supported yet", span)
+                        .with_hint("index single elements, a[i, j]"));
+                }
+                let mut indices = vec![];
+                for p in parts {
+                    let i = self.rt(p)?;
+                    if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
+                        return Err(Diagnostic::typing("unsupported", "fancy indexing is not supported yet", span));
+                    }
+                    indices.push(self.index_int(i, span)?);
+                }
+                if indices.len() != a.ndim as usize {
+                    return Err(Diagnostic::typing(
+                        "unsupported",
+                        format!("indexing a {}-d array with {} indices (partial indexing gives a view, not supported yet)", a.ndim, indices.len()),
+                        span,
+                    )
+                    .with_hint("give one index per dimension"));
+                }
+                Ok(Expr::new(ExprKind::ArrayGet(bx(base), indices), Type::Scalar(a.dtype), span))
+            }
+            Type::Unknown => Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span)),
+            other => Err(Diagnostic::typing("not-subscriptable", format!("a value of type {other} cannot be indexed"), span)),
+        }
+    }
+
+    /// An index converted to int64 (the IR's index type).
+    pub(crate) fn index_int(&mut self, i: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let i = self.strip_optional(i);
+        match i.ty.scalar() {
+            Some(s) if s.is_int() || s == Scalar::Bool => self.coerce(i, &I64, span),
+            _ if i.ty == Type::Unknown => Ok(i),
+            _ => Err(Diagnostic::typing("bad-index", format!("indices must be integers, not {}", i.ty), span)),
+        }
+    }
+
+    pub(crate) fn store(&mut self, array: Expr, index: &ast::Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        let Type::Array(a) = array.ty.clone() else {
+            return Err(Diagnostic::typing("not-subscriptable", format!("cannot assign into an element of {}", array.ty), span)
+                .with_hint("only array elements can be assigned; tuples are immutable"));
+        };
+        if a.readonly {
+            return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span)
+                .with_hint("pass a writeable array, or copy it before the call"));
+        }
+        let Expr { kind: ExprKind::ArrayGet(_, indices), .. } = self.subscript(array.clone(), index, span)? else {
+            return Err(Diagnostic::internal("array subscript did not produce an element access"));
+        };
+        let value = self.strip_optional(value);
+        if value.ty.scalar().is_none() && value.ty != Type::Unknown {
+            return Err(Diagnostic::typing("type-conflict", format!("cannot store a value of type {} into {}", value.ty, array.ty), span));
+        }
+        let value = self.coerce(value, &Type::Scalar(a.dtype), span)?;
+        Ok(Stmt::Store { array, indices, value, span })
+    }
+
+    pub(crate) fn const_int(&self, e: &ast::Expr) -> Option<i64> {
+        match e {
+            ast::Expr::Constant(c) => int_constant(&c.value),
+            ast::Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => self.const_int(&u.operand).map(|v| -v),
+            ast::Expr::Name(n) if self.lookup_var(n.id.as_str()).is_none() => match self.global(n.id.as_str()) {
+                Some(GlobalValue::Int(i)) => Some(*i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    // ---- sequences (for loops, len, min/max of an iterable) ----
+
+    pub(crate) fn sequence_len(&mut self, seq: &Value, span: Span) -> Result<Expr, Diagnostic> {
+        Ok(match seq {
+            Value::Rt(e) => match &e.ty {
+                Type::Array(_) => Expr::new(ExprKind::ArrayShape(bx(e.clone()), 0), I64, span),
+                Type::Tuple(items) => Expr::new(ExprKind::Int(items.len() as i64), I64, span),
+                Type::Range => Expr::new(ExprKind::Call("range.len".into(), vec![e.clone()]), I64, span),
+                Type::Unknown => Expr::new(ExprKind::Int(0), I64, span),
+                other => return Err(Diagnostic::typing("not-iterable", format!("a value of type {other} is not iterable"), span)),
+            },
+            Value::Range(a, b, c) => {
+                let r = Expr::new(ExprKind::Call("range".into(), vec![(**a).clone(), (**b).clone(), (**c).clone()]), Type::Range, span);
+                Expr::new(ExprKind::Call("range.len".into(), vec![r]), I64, span)
+            }
+            Value::Enumerate(inner, _) => self.sequence_len(inner, span)?,
+            Value::Zip(items) => {
+                let mut acc: Option<Expr> = None;
+                for v in items {
+                    let n = self.sequence_len(v, span)?;
+                    acc = Some(match acc {
+                        None => n,
+                        Some(m) => Expr::new(ExprKind::Math("min", vec![m, n]), I64, span),
+                    });
+                }
+                acc.unwrap_or_else(|| Expr::new(ExprKind::Int(0), I64, span))
+            }
+            other => return Err(Diagnostic::typing("not-iterable", format!("{} is not iterable", describe_value(other)), span)),
+        })
+    }
+
+    pub(crate) fn sequence_item(&mut self, seq: &Value, i: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        Ok(match seq {
+            Value::Rt(e) => match &e.ty {
+                Type::Array(a) if a.ndim == 1 => Expr::new(ExprKind::ArrayGet(bx(e.clone()), vec![i]), Type::Scalar(a.dtype), span),
+                Type::Array(_) => {
+                    return Err(Diagnostic::typing("unsupported", "iterating over a multi-dimensional array (rows as views) is not supported yet", span)
+                        .with_hint("loop over range(a.shape[0]) and index elements"))
+                }
+                Type::Tuple(items) => match e.ty.homogeneous_element() {
+                    Some(t) => Expr::new(ExprKind::TupleGetDyn(bx(e.clone()), bx(i)), t.clone(), span),
+                    None if items.is_empty() => Expr::new(ExprKind::Int(0), Type::Unknown, span),
+                    None => {
+                        return Err(Diagnostic::typing("unsupported", format!("iterating over a heterogeneous tuple {} is not supported", e.ty), span)
+                            .with_hint("index it with constants instead"))
+                    }
+                },
+                Type::Range => Expr::new(ExprKind::Call("range.item".into(), vec![e.clone(), i]), I64, span),
+                _ => Expr::new(ExprKind::Int(0), Type::Unknown, span),
+            },
+            Value::Range(a, _, c) => {
+                let step = Expr::new(ExprKind::Binary(BinOp::Mul, bx(i), c.clone()), I64, span);
+                Expr::new(ExprKind::Binary(BinOp::Add, a.clone(), bx(step)), I64, span)
+            }
+            Value::Enumerate(inner, start) => {
+                let item = self.sequence_item(inner, i.clone(), span)?;
+                let count = Expr::new(ExprKind::Binary(BinOp::Add, bx(i), start.clone()), I64, span);
+                let ty = Type::Tuple(vec![I64, item.ty.clone()]);
+                Expr::new(ExprKind::Tuple(vec![count, item]), ty, span)
+            }
+            Value::Zip(items) => {
+                let mut parts = vec![];
+                for v in items {
+                    parts.push(self.sequence_item(v, i.clone(), span)?);
+                }
+                let ty = Type::Tuple(parts.iter().map(|x| x.ty.clone()).collect());
+                Expr::new(ExprKind::Tuple(parts), ty, span)
+            }
+            other => return Err(Diagnostic::typing("not-iterable", format!("{} is not iterable", describe_value(other)), span)),
+        })
+    }
+}
+
+fn constant(c: &Constant, span: Span) -> Result<Value, Diagnostic> {
+    Ok(Value::Rt(match c {
+        Constant::Int(_) => match int_constant(c) {
+            Some(v) => Expr::new(ExprKind::Int(v), I64, span),
+            None => {
+                return Err(Diagnostic::typing("int-too-large", "integer constant does not fit in 64 bits", span)
+                    .with_hint("compiled integers are 64-bit, as in Numba"))
+            }
+        },
+        Constant::Float(f) => Expr::new(ExprKind::Float(*f), F64, span),
+        Constant::Bool(b) => Expr::new(ExprKind::Bool(*b), BOOL, span),
+        Constant::None => Expr::new(ExprKind::NoneValue, Type::NoneType, span),
+        Constant::Complex { real, imag } => Expr::new(ExprKind::Complex(*real, *imag), Type::Scalar(Scalar::C128), span),
+        Constant::Str(s) => return Ok(Value::Str(s.clone())),
+        Constant::Tuple(items) => {
+            let mut out = vec![];
+            for x in items {
+                match constant(x, span)? {
+                    Value::Rt(e) => out.push(e),
+                    _ => return Err(Diagnostic::typing("unsupported", "tuple constants may hold only numbers", span)),
+                }
+            }
+            let ty = Type::Tuple(out.iter().map(|x| x.ty.clone()).collect());
+            Expr::new(ExprKind::Tuple(out), ty, span)
+        }
+        Constant::Bytes(_) | Constant::Ellipsis => {
+            return Err(Diagnostic::typing("unsupported", "bytes and Ellipsis constants are not supported", span))
+        }
+    }))
+}
+
+/// A frozen global as a compile-time value.
+pub(crate) fn global_value(g: GlobalValue, name: &str, span: Span) -> Result<Value, Diagnostic> {
+    Ok(match g {
+        GlobalValue::Int(v) => Value::Rt(Expr::new(ExprKind::Int(v), I64, span)),
+        GlobalValue::Float(v) => Value::Rt(Expr::new(ExprKind::Float(v), F64, span)),
+        GlobalValue::Bool(v) => Value::Rt(Expr::new(ExprKind::Bool(v), BOOL, span)),
+        GlobalValue::Complex(r, i) => Value::Rt(Expr::new(ExprKind::Complex(r, i), Type::Scalar(Scalar::C128), span)),
+        GlobalValue::NoneValue => Value::Rt(Expr::new(ExprKind::NoneValue, Type::NoneType, span)),
+        GlobalValue::Str(s) => Value::Str(s),
+        GlobalValue::Tuple(items) => {
+            let mut out = vec![];
+            for (i, x) in items.into_iter().enumerate() {
+                match global_value(x, &format!("{name}[{i}]"), span)? {
+                    Value::Rt(e) => out.push(e),
+                    _ => return Err(Diagnostic::typing("unsupported", format!("global tuple '{name}' holds a value that is not a number"), span)),
+                }
+            }
+            let ty = Type::Tuple(out.iter().map(|x| x.ty.clone()).collect());
+            Value::Rt(Expr::new(ExprKind::Tuple(out), ty, span))
+        }
+        GlobalValue::Module(m) => Value::Module(m),
+        GlobalValue::Function(f) => Value::Func(f),
+        GlobalValue::DType(d) => match Scalar::from_name(&d) {
+            Some(s) => Value::DType(s),
+            None => return Err(Diagnostic::typing("unsupported", format!("dtype '{d}' is not supported"), span)),
+        },
+        GlobalValue::Dispatcher(id) => Value::Dispatcher(id),
+        GlobalValue::ExceptionClass(c) => Value::ExcClass(c),
+        GlobalValue::Unsupported(t) => {
+            return Err(Diagnostic::typing("unsupported-global", format!("global name '{name}' refers to a {t}, which compiled code cannot use"), span)
+                .with_hint("pass it as an argument, or use a number, tuple, module or jitted function"))
+        }
+    })
+}

@@ -1,0 +1,297 @@
+//! The typed IR: the one artifact every backend reads.
+//!
+//! It is structured (nested blocks for `if`/loops rather than a CFG) because every source
+//! construct ferrumba accepts is structured, and structured loops are what LLVM's loop
+//! passes and a later work-item-loop pass want to see. Every expression carries its
+//! type and the source span it came from; nothing here refers to rustpython's AST.
+
+use crate::common::diagnostic::Span;
+use crate::common::types::Type;
+use std::fmt::{self, Write};
+
+pub type VarId = usize;
+pub type Block = Vec<Stmt>;
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The Python name (`__qualname__`), for messages.
+    pub name: String,
+    /// The unique symbol this specialization gets in native code.
+    pub symbol: String,
+    pub params: Vec<VarId>,
+    pub vars: Vec<Var>,
+    pub ret: Type,
+    pub body: Block,
+    /// Other specializations this one calls, by symbol: a backend emits them too.
+    pub callees: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    Assign(VarId, Expr),
+    /// `array[indices] = value`; `value` already has the array's dtype.
+    Store { array: Expr, indices: Vec<Expr>, value: Expr, span: Span },
+    Eval(Expr),
+    If { cond: Expr, then_body: Block, else_body: Block },
+    /// `orelse` runs when the loop ends without `break`, as in Python.
+    While { cond: Expr, body: Block, orelse: Block },
+    /// `for var in range(start, stop, step)`, all int64; `step` is never zero here
+    /// (a zero step raises before the loop).
+    ForRange { var: VarId, start: Expr, stop: Expr, step: Expr, body: Block, orelse: Block },
+    Break,
+    Continue,
+    Return(Expr),
+    /// Raise a builtin exception class by name with a constant message.
+    Raise { class: String, message: Option<String>, span: Span },
+    Print(Vec<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    TrueDiv,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Invert,
+    /// Python's `not`, on the truth value of any operand.
+    Not,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Complex(f64, f64),
+    NoneValue,
+    Var(VarId),
+    /// Convert the operand to `ty`: numeric conversions, widening into an Optional, and
+    /// float → int truncation (as `int(x)` does).
+    Cast(Box<Expr>),
+    /// Both operands already have the type the operation computes in.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    /// Both operands already have a common type; the result is bool.
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// Python's value-returning `and`/`or`; operands already have the result type.
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// The truth value of any operand, as `bool(x)`.
+    Truth(Box<Expr>),
+    IfElse(Box<Expr>, Box<Expr>, Box<Expr>),
+    Tuple(Vec<Expr>),
+    TupleGet(Box<Expr>, usize),
+    /// Indexing a homogeneous tuple with a run-time int64 (negative counts from the end).
+    TupleGetDyn(Box<Expr>, Box<Expr>),
+    /// Element read; indices are int64 and may be negative (counted from the end).
+    ArrayGet(Box<Expr>, Vec<Expr>),
+    ArrayShape(Box<Expr>, usize),
+    ArraySize(Box<Expr>),
+    /// `x is None` on an Optional (or a statically known None / value when not Optional).
+    IsNone(Box<Expr>),
+    /// The value inside an Optional known not to be None.
+    Unwrap(Box<Expr>),
+    /// Call to another specialization, by symbol.
+    Call(String, Vec<Expr>),
+    /// A numeric built-in lowered natively (`sqrt`, `floor`, `atan2`, `abs`, ...); the name
+    /// is the C math library's, operands already have the type it computes in.
+    Math(&'static str, Vec<Expr>),
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Type, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::TrueDiv => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+        }
+    }
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+// ---- text form ---------------------------------------------------------------------
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params: Vec<String> = self.params.iter().map(|&p| format!("{}: {}", self.vars[p].name, self.vars[p].ty)).collect();
+        writeln!(f, "def {}({}) -> {}:", self.name, params.join(", "), self.ret)?;
+        let mut locals: Vec<&Var> = self.vars.iter().enumerate().filter(|(i, _)| !self.params.contains(i)).map(|(_, v)| v).collect();
+        locals.sort_by(|a, b| a.name.cmp(&b.name));
+        for v in locals {
+            writeln!(f, "    # {}: {}", v.name, v.ty)?;
+        }
+        let mut out = String::new();
+        write_block(self, &self.body, 1, &mut out);
+        f.write_str(&out)
+    }
+}
+
+fn write_block(func: &Function, block: &Block, depth: usize, out: &mut String) {
+    let pad = "    ".repeat(depth);
+    if block.is_empty() {
+        let _ = writeln!(out, "{pad}pass");
+    }
+    for stmt in block {
+        match stmt {
+            Stmt::Assign(v, e) => {
+                let _ = writeln!(out, "{pad}{} = {}", func.vars[*v].name, show(func, e));
+            }
+            Stmt::Store { array, indices, value, .. } => {
+                let idx: Vec<String> = indices.iter().map(|i| show(func, i)).collect();
+                let _ = writeln!(out, "{pad}{}[{}] = {}", show(func, array), idx.join(", "), show(func, value));
+            }
+            Stmt::Eval(e) => {
+                let _ = writeln!(out, "{pad}{}", show(func, e));
+            }
+            Stmt::If { cond, then_body, else_body } => {
+                let _ = writeln!(out, "{pad}if {}:", show(func, cond));
+                write_block(func, then_body, depth + 1, out);
+                if !else_body.is_empty() {
+                    let _ = writeln!(out, "{pad}else:");
+                    write_block(func, else_body, depth + 1, out);
+                }
+            }
+            Stmt::While { cond, body, orelse } => {
+                let _ = writeln!(out, "{pad}while {}:", show(func, cond));
+                write_block(func, body, depth + 1, out);
+                if !orelse.is_empty() {
+                    let _ = writeln!(out, "{pad}else:");
+                    write_block(func, orelse, depth + 1, out);
+                }
+            }
+            Stmt::ForRange { var, start, stop, step, body, orelse } => {
+                let _ = writeln!(
+                    out,
+                    "{pad}for {} in range({}, {}, {}):",
+                    func.vars[*var].name,
+                    show(func, start),
+                    show(func, stop),
+                    show(func, step)
+                );
+                write_block(func, body, depth + 1, out);
+                if !orelse.is_empty() {
+                    let _ = writeln!(out, "{pad}else:");
+                    write_block(func, orelse, depth + 1, out);
+                }
+            }
+            Stmt::Break => {
+                let _ = writeln!(out, "{pad}break");
+            }
+            Stmt::Continue => {
+                let _ = writeln!(out, "{pad}continue");
+            }
+            Stmt::Return(e) => {
+                let _ = writeln!(out, "{pad}return {}", show(func, e));
+            }
+            Stmt::Raise { class, message, .. } => {
+                let _ = writeln!(out, "{pad}raise {}({})", class, message.as_ref().map(|m| format!("{m:?}")).unwrap_or_default());
+            }
+            Stmt::Print(args) => {
+                let a: Vec<String> = args.iter().map(|e| show(func, e)).collect();
+                let _ = writeln!(out, "{pad}print({})", a.join(", "));
+            }
+        }
+    }
+}
+
+/// One expression in text form: `(operation operands): type`.
+pub fn show(func: &Function, e: &Expr) -> String {
+    let list = |items: &[Expr]| items.iter().map(|x| show(func, x)).collect::<Vec<_>>().join(", ");
+    let body = match &e.kind {
+        ExprKind::Int(v) => return format!("{v}:{}", e.ty),
+        ExprKind::Float(v) => return format!("{v:?}:{}", e.ty),
+        ExprKind::Bool(v) => return if *v { "True".into() } else { "False".into() },
+        ExprKind::Complex(r, i) => return format!("({r:?}+{i:?}j):{}", e.ty),
+        ExprKind::NoneValue => return "None".into(),
+        ExprKind::Var(v) => return func.vars[*v].name.clone(),
+        ExprKind::Cast(x) => format!("cast {}", show(func, x)),
+        ExprKind::Binary(op, a, b) => format!("{} {} {}", show(func, a), op.symbol(), show(func, b)),
+        ExprKind::Unary(op, a) => {
+            let sym = match op {
+                UnaryOp::Neg => "-",
+                UnaryOp::Invert => "~",
+                UnaryOp::Not => "not ",
+            };
+            format!("{sym}{}", show(func, a))
+        }
+        ExprKind::Compare(op, a, b) => format!("{} {} {}", show(func, a), op.symbol(), show(func, b)),
+        ExprKind::And(a, b) => format!("{} and {}", show(func, a), show(func, b)),
+        ExprKind::Or(a, b) => format!("{} or {}", show(func, a), show(func, b)),
+        ExprKind::Truth(a) => format!("truth {}", show(func, a)),
+        ExprKind::IfElse(c, a, b) => format!("{} if {} else {}", show(func, a), show(func, c), show(func, b)),
+        ExprKind::Tuple(items) => format!("tuple {}", list(items)),
+        ExprKind::TupleGet(t, i) => format!("{}[{i}]", show(func, t)),
+        ExprKind::TupleGetDyn(t, i) => format!("{}[{}]", show(func, t), show(func, i)),
+        ExprKind::ArrayGet(a, idx) => format!("{}[{}]", show(func, a), list(idx)),
+        ExprKind::ArrayShape(a, k) => format!("{}.shape[{k}]", show(func, a)),
+        ExprKind::ArraySize(a) => format!("{}.size", show(func, a)),
+        ExprKind::IsNone(a) => format!("{} is None", show(func, a)),
+        ExprKind::Unwrap(a) => format!("unwrap {}", show(func, a)),
+        ExprKind::Call(sym, args) => format!("call {sym}({})", list(args)),
+        ExprKind::Math(name, args) => format!("{name}({})", list(args)),
+    };
+    format!("({body}):{}", e.ty)
+}

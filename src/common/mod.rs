@@ -1,0 +1,13 @@
+//! The front end and the typed IR: everything both backends share. Nothing here uses
+//! LLVM or Python objects.
+
+pub mod builtins;
+pub mod diagnostic;
+pub mod infer;
+mod infer_expr;
+pub mod ir;
+pub mod parse;
+pub mod resolve;
+pub mod signature;
+pub mod types;
+pub mod verify;

@@ -1,0 +1,303 @@
+//! The object `@njit` returns. Calling it types the arguments, finds (or compiles) the
+//! specialization, and calls native code, all in Rust.
+
+use crate::common::diagnostic::{render, Diagnostic, DiagnosticKind, SourceFile};
+use crate::common::ir::Function;
+use crate::common::signature::parse_signature;
+use crate::common::types::{slot_count, Type};
+use crate::cpu::boxing::{box_value, convertible, describe_python_type, matches, typeof_arg, unbox};
+use crate::cpu::jit::{compile_unit, EntryFn};
+use crate::cpu::lower::LowerOptions;
+use crate::cpu::runtime::ExcInfo;
+use crate::driver::registry::{infer_unit, register};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+use std::sync::{Arc, RwLock};
+
+pub struct Overload {
+    pub args: Vec<Type>,
+    pub ret: Type,
+    entry: EntryFn,
+    pub typed: Arc<Function>,
+    pub llvm_ir: String,
+    ret_slots: usize,
+}
+
+#[pyclass(module = "ferrumba._core", dict, weakref, frozen, subclass)]
+pub struct Dispatcher {
+    pub id: usize,
+    py_func: Py<PyAny>,
+    params: Vec<String>,
+    defaults: Vec<Py<PyAny>>,
+    nogil: bool,
+    lower: LowerOptions,
+    overloads: RwLock<Vec<Arc<Overload>>>,
+    /// With explicit signatures Numba compiles nothing else: other argument types are
+    /// converted to a compiled signature, or rejected.
+    explicit: std::sync::atomic::AtomicBool,
+}
+
+fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> PyErr {
+    let text = render(d, source);
+    let class = match d.kind {
+        DiagnosticKind::Internal => "InternalError",
+        _ => "TypingError",
+    };
+    match py.import("ferrumba.errors").and_then(|m| m.getattr(class)) {
+        Ok(cls) => match cls.call1((text.clone(),)) {
+            Ok(exc) => PyErr::from_value(exc),
+            Err(e) => e,
+        },
+        Err(_) => PyTypeError::new_err(text),
+    }
+}
+
+#[pymethods]
+impl Dispatcher {
+    #[new]
+    #[pyo3(signature = (py_func, nogil=false, fastmath=false, boundscheck=false, error_model="python"))]
+    fn new(py: Python<'_>, py_func: Py<PyAny>, nogil: bool, fastmath: bool, boundscheck: bool, error_model: &str) -> PyResult<Self> {
+        let f = py_func.bind(py);
+        let code = f.getattr("__code__")?;
+        let argcount: usize = code.getattr("co_argcount")?.extract()?;
+        let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+        let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
+        let params = varnames[..argcount + kwonly].to_vec();
+        let defaults: Vec<Py<PyAny>> = match f.getattr("__defaults__")? {
+            d if d.is_none() => vec![],
+            d => d.extract()?,
+        };
+        if !matches!(error_model, "python" | "numpy") {
+            return Err(PyValueError::new_err(format!("error_model must be 'python' or 'numpy', not {error_model:?}")));
+        }
+        let id = register(py_func.clone_ref(py)).map_err(|d| typing_error(py, &d, None))?;
+        Ok(Dispatcher {
+            id,
+            py_func,
+            params,
+            defaults,
+            nogil,
+            lower: LowerOptions { fastmath, boundscheck, python_errors: error_model == "python" },
+            overloads: RwLock::new(vec![]),
+            explicit: false.into(),
+        })
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        let bound;
+        let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != self.params.len() {
+            bound = self.bind_arguments(py, args, kwargs)?;
+            &bound
+        } else {
+            args
+        };
+        let found = {
+            let overloads = self.overloads.read().expect("overload list lock");
+            overloads.iter().find(|ov| ov.args.len() == args.len() && args.iter().zip(&ov.args).all(|(a, t)| matches(&a, t))).cloned()
+        };
+        let ov = match found {
+            Some(ov) => ov,
+            None => self.resolve_slow(py, args)?,
+        };
+        self.invoke(py, &ov, args)
+    }
+
+    /// Compile eagerly for a signature string (Numba syntax).
+    fn compile(&self, py: Python<'_>, signature: &str) -> PyResult<()> {
+        let sig = parse_signature(signature).map_err(|e| PyTypeError::new_err(format!("invalid signature {signature:?}: {e}")))?;
+        if sig.args.len() != self.params.len() {
+            return Err(PyTypeError::new_err(format!(
+                "signature {signature:?} has {} arguments but the function takes {}",
+                sig.args.len(),
+                self.params.len()
+            )));
+        }
+        let ov = self.compile_for(py, &sig.args)?;
+        if let Some(ret) = sig.ret {
+            if ret != ov.ret && ret != Type::NoneType {
+                return Err(typing_error(
+                    py,
+                    &Diagnostic { kind: DiagnosticKind::Typing, id: "return-type", message: format!("the function returns {} but the signature declares {}", ov.ret, ret), span: None, hint: Some("fix the declared return type in the signature".into()), notes: vec![] },
+                    None,
+                ));
+            }
+        }
+        self.explicit.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Turn off lazy compilation (as after explicit signatures).
+    fn disable_compile(&self) {
+        self.explicit.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[getter]
+    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    /// Argument type strings of each compiled specialization, in compile order.
+    fn _signature_strings(&self) -> Vec<(Vec<String>, String)> {
+        let overloads = self.overloads.read().expect("overload list lock");
+        overloads.iter().map(|ov| (ov.args.iter().map(|t| t.to_string()).collect(), ov.ret.to_string())).collect()
+    }
+
+    fn _typed_ir(&self, index: usize) -> PyResult<String> {
+        let overloads = self.overloads.read().expect("overload list lock");
+        let ov = overloads.get(index).ok_or_else(|| PyValueError::new_err("no such specialization"))?;
+        Ok(ov.typed.to_string())
+    }
+
+    fn _llvm_ir(&self, index: usize) -> PyResult<String> {
+        let overloads = self.overloads.read().expect("overload list lock");
+        Ok(overloads.get(index).ok_or_else(|| PyValueError::new_err("no such specialization"))?.llvm_ir.clone())
+    }
+
+    fn _asm(&self, py: Python<'_>, index: usize) -> PyResult<String> {
+        let ir = self._llvm_ir(index)?;
+        crate::cpu::jit::assembly_of(&ir).map_err(|d| typing_error(py, &d, None))
+    }
+}
+
+impl Dispatcher {
+    /// Fill in keyword arguments and defaults, with Python's error messages.
+    fn bind_arguments<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyTuple>> {
+        let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;
+        let n = self.params.len();
+        if args.len() > n {
+            return Err(PyTypeError::new_err(format!("{name}() takes {n} positional arguments but {} were given", args.len())));
+        }
+        let mut values: Vec<Option<Bound<PyAny>>> = args.iter().map(Some).collect();
+        values.resize(n, None);
+        if let Some(kw) = kwargs {
+            for (k, v) in kw.iter() {
+                let key: String = k.extract()?;
+                match self.params.iter().position(|p| *p == key) {
+                    Some(i) if values[i].is_some() => return Err(PyTypeError::new_err(format!("{name}() got multiple values for argument '{key}'"))),
+                    Some(i) => values[i] = Some(v),
+                    None => return Err(PyTypeError::new_err(format!("{name}() got an unexpected keyword argument '{key}'"))),
+                }
+            }
+        }
+        let first_default = n - self.defaults.len().min(n);
+        let mut out = Vec::with_capacity(n);
+        for (i, v) in values.into_iter().enumerate() {
+            match v {
+                Some(v) => out.push(v),
+                None if i >= first_default => out.push(self.defaults[i - first_default].bind(py).clone()),
+                None => return Err(PyTypeError::new_err(format!("{name}() missing required argument: '{}'", self.params[i]))),
+            }
+        }
+        PyTuple::new(py, out)
+    }
+
+    fn resolve_slow(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Arc<Overload>> {
+        let mut types = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            match typeof_arg(&a)? {
+                Some(t) => types.push(t),
+                None => {
+                    let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;
+                    return Err(PyTypeError::new_err(format!(
+                        "{name}(): argument {} ('{}') has type '{}', which compiled code does not support; \
+                         supported are bool, int, float, complex, None, NumPy scalars and arrays, and tuples of these",
+                        i + 1,
+                        self.params.get(i).map(String::as_str).unwrap_or("?"),
+                        describe_python_type(&a)
+                    )));
+                }
+            }
+        }
+        if self.explicit.load(std::sync::atomic::Ordering::Relaxed) {
+            let overloads = self.overloads.read().expect("overload list lock");
+            if let Some(ov) = overloads.iter().find(|ov| args.iter().zip(&ov.args).all(|(a, t)| convertible(&a, t))) {
+                return Ok(ov.clone());
+            }
+            let have: Vec<String> = overloads.iter().map(|ov| format!("({})", ov.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))).collect();
+            let got: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+            return Err(PyTypeError::new_err(format!("no matching definition for argument type(s) {}; compiled signatures: {}", got.join(", "), have.join(", "))));
+        }
+        self.compile_for(py, &types)
+    }
+
+    fn compile_for(&self, py: Python<'_>, types: &[Type]) -> PyResult<Arc<Overload>> {
+        if let Some(ov) = self.overloads.read().expect("overload list lock").iter().find(|ov| ov.args == types) {
+            return Ok(ov.clone());
+        }
+        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Overload, (Diagnostic, Option<Arc<SourceFile>>)> {
+            let unit = infer_unit(py, self.id, types)?;
+            let funcs: Vec<&Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
+            let cu = compile_unit(&funcs, &unit.entry.symbol, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
+            Ok(Overload {
+                args: types.to_vec(),
+                ret: unit.entry.ret.clone(),
+                entry: cu.entry,
+                typed: unit.entry.clone(),
+                llvm_ir: cu.llvm_ir,
+                ret_slots: slot_count(&unit.entry.ret),
+            })
+        }));
+        let ov = match compiled {
+            Ok(Ok(ov)) => Arc::new(ov),
+            Ok(Err((d, src))) => return Err(typing_error(py, &d, src.as_deref())),
+            Err(panic) => {
+                let msg = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                return Err(typing_error(py, &Diagnostic::internal(format!("the compiler panicked: {msg}")), None));
+            }
+        };
+        self.overloads.write().expect("overload list lock").push(ov.clone());
+        Ok(ov)
+    }
+
+    fn invoke(&self, py: Python<'_>, ov: &Overload, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let mut slots: Vec<u64> = Vec::with_capacity(8);
+        for (a, t) in args.iter().zip(&ov.args) {
+            unbox(&a, t, &mut slots)?;
+        }
+        let mut ret = [0u64; 16];
+        let mut ret_vec;
+        let ret_buf: &mut [u64] = if ov.ret_slots <= ret.len() {
+            &mut ret
+        } else {
+            ret_vec = vec![0u64; ov.ret_slots];
+            &mut ret_vec
+        };
+        let mut exc = ExcInfo::default();
+        let entry = ov.entry;
+        let status = if self.nogil {
+            let (sp, rp, ep) = (slots.as_ptr() as usize, ret_buf.as_mut_ptr() as usize, &mut exc as *mut ExcInfo as usize);
+            py.detach(move || unsafe { entry(sp as *const u64, rp as *mut u64, ep as *mut ExcInfo) })
+        } else {
+            unsafe { entry(slots.as_ptr(), ret_buf.as_mut_ptr(), &mut exc) }
+        };
+        if status != 0 {
+            return Err(raised(py, &exc));
+        }
+        let mut pos = 0;
+        box_value(py, &ov.ret, ret_buf, &mut pos)
+    }
+}
+
+/// The Python exception compiled code raised.
+fn raised(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+    let class = if exc.class.is_null() { "SystemError".to_string() } else { unsafe { std::ffi::CStr::from_ptr(exc.class) }.to_string_lossy().into_owned() };
+    let message = if exc.message.is_null() { None } else { Some(unsafe { std::ffi::CStr::from_ptr(exc.message) }.to_string_lossy().into_owned()) };
+    let builtins = match py.import("builtins") {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let cls = match builtins.getattr(class.as_str()) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let value = match message {
+        Some(m) => cls.call1((PyString::new(py, &m),)),
+        None => cls.call0(),
+    };
+    match value {
+        Ok(v) => PyErr::from_value(v),
+        Err(e) => e,
+    }
+}

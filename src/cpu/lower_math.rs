@@ -1,0 +1,337 @@
+//! `Math` nodes → LLVM intrinsics, C math library calls, or runtime helpers; and `print`.
+
+use crate::common::diagnostic::Diagnostic;
+use crate::common::ir::{Expr, ExprKind};
+use crate::common::types::{Scalar, Type};
+use crate::cpu::lower::{Lowerer, R};
+use crate::cpu::lower_types::{ie, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES};
+use inkwell::values::{BasicValue, BasicValueEnum, FloatValue};
+use inkwell::{FloatPredicate, IntPredicate};
+
+/// Functions LLVM knows as intrinsics (so it can constant-fold and vectorize them).
+const INTRINSICS: &[(&str, &str)] = &[
+    ("sqrt", "llvm.sqrt"),
+    ("exp", "llvm.exp"),
+    ("exp2", "llvm.exp2"),
+    ("log", "llvm.log"),
+    ("log10", "llvm.log10"),
+    ("log2", "llvm.log2"),
+    ("sin", "llvm.sin"),
+    ("cos", "llvm.cos"),
+    ("fabs", "llvm.fabs"),
+    ("floor", "llvm.floor"),
+    ("ceil", "llvm.ceil"),
+    ("trunc", "llvm.trunc"),
+    ("rint", "llvm.rint"),
+    ("copysign", "llvm.copysign"),
+    ("pow", "llvm.pow"),
+];
+
+impl<'a, 'ctx> Lowerer<'a, 'ctx> {
+    pub fn math(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], tys: &[&Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let arg_s = tys.first().and_then(|t| t.scalar());
+        match name {
+            "min" | "max" => return self.min_max(name, vals[0], vals[1], arg_s.unwrap()),
+            "fmax_nan" | "fmin_nan" => {
+                let s = arg_s.unwrap();
+                if s.is_float() {
+                    let intr = if name == "fmax_nan" { "llvm.maximum" } else { "llvm.minimum" };
+                    let f = self.intrinsic(intr, &[vals[0].get_type()])?;
+                    return Ok(self.builder.build_call(f, &[vals[0].into(), vals[1].into()], name).map_err(ie)?.try_as_basic_value().basic().unwrap());
+                }
+                return self.min_max(if name == "fmax_nan" { "max" } else { "min" }, vals[0], vals[1], s);
+            }
+            "iabs" => {
+                let x = vals[0].into_int_value();
+                let neg = self.builder.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "neg").map_err(ie)?;
+                let nx = self.builder.build_int_neg(x, "nx").map_err(ie)?;
+                return self.builder.build_select(neg, nx, x, "abs").map_err(ie);
+            }
+            "isnan" => {
+                let x = vals[0].into_float_value();
+                return Ok(self.builder.build_float_compare(FloatPredicate::UNO, x, x, "isnan").map_err(ie)?.into());
+            }
+            "isinf" | "isfinite" => {
+                let x = vals[0].into_float_value();
+                let s = arg_s.unwrap();
+                let fabs = self.intrinsic("llvm.fabs", &[x.get_type().into()])?;
+                let ax = self.builder.build_call(fabs, &[x.into()], "ax").map_err(ie)?.try_as_basic_value().basic().unwrap().into_float_value();
+                let inf = self.float_const(s, f64::INFINITY);
+                let p = if name == "isinf" { FloatPredicate::OEQ } else { FloatPredicate::OLT };
+                return Ok(self.builder.build_float_compare(p, ax, inf, name).map_err(ie)?.into());
+            }
+            "degrees" | "radians" => {
+                let s = arg_s.unwrap();
+                let k = if name == "degrees" { 180.0 / std::f64::consts::PI } else { std::f64::consts::PI / 180.0 };
+                let kv = self.float_const(s, k);
+                return Ok(self.builder.build_float_mul(vals[0].into_float_value(), kv, name).map_err(ie)?.into());
+            }
+            "sign" => return self.sign(vals[0], arg_s.unwrap()),
+            "creal" | "cimag" => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                return Ok(if name == "creal" { re.into() } else { im.into() });
+            }
+            "complex" => {
+                return self.complex_value(ret, vals[0].into_float_value(), vals[1].into_float_value());
+            }
+            "cabs" | "cphase" => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                let s = ret.scalar().unwrap();
+                let (f, a, b) = if name == "cabs" { ("hypot", re, im) } else { ("atan2", im, re) };
+                return self.libm(f, &[a, b], s);
+            }
+            "crect" => {
+                let (r, phi) = (vals[0].into_float_value(), vals[1].into_float_value());
+                return self.complex_runtime("ferrumba_rt_crect", &[r, phi], ret);
+            }
+            "cisnan" | "cisinf" | "cisfinite" => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                let part = arg_s.unwrap().real_part();
+                let inner = &name[1..];
+                let pt = Type::Scalar(part);
+                let a = self.math(inner, &[re.into()], &[&pt], &Type::Scalar(Scalar::Bool))?.into_int_value();
+                let b = self.math(inner, &[im.into()], &[&pt], &Type::Scalar(Scalar::Bool))?.into_int_value();
+                let v = if name == "cisfinite" { self.builder.build_and(a, b, name) } else { self.builder.build_or(a, b, name) };
+                return Ok(v.map_err(ie)?.into());
+            }
+            "csqrt" | "cexp" | "clog" | "clog10" | "csin" | "ccos" | "ctan" => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                return self.complex_runtime(&format!("ferrumba_rt_{name}"), &[re, im], ret);
+            }
+            "round_ndigits" => {
+                let s = arg_s.unwrap();
+                let x = self.builder.build_float_ext(vals[0].into_float_value(), self.ctx.f64_type(), "x").map_err(ie)?;
+                let r = self.call_runtime("ferrumba_rt_round_ndigits", self.ctx.f64_type().into(), &[x.into(), vals[1]])?;
+                let t = self.ty(&Type::Scalar(s)).into_float_type();
+                return Ok(self.builder.build_float_cast(r.into_float_value(), t, "r").map_err(ie)?.into());
+            }
+            "round_int" | "gcd" => {
+                let f = if name == "gcd" { "ferrumba_rt_gcd" } else { "ferrumba_rt_round_int" };
+                return self.call_runtime(f, self.ctx.i64_type().into(), &[vals[0], vals[1]]);
+            }
+            "ldexp" => {
+                let s = arg_s.unwrap();
+                let x = self.builder.build_float_ext(vals[0].into_float_value(), self.ctx.f64_type(), "x").map_err(ie)?;
+                let r = self.call_runtime("ferrumba_rt_ldexp", self.ctx.f64_type().into(), &[x.into(), vals[1]])?;
+                let t = self.ty(&Type::Scalar(s)).into_float_type();
+                return Ok(self.builder.build_float_cast(r.into_float_value(), t, "r").map_err(ie)?.into());
+            }
+            "array_min" | "array_max" => return self.array_extreme(name, vals[0], tys[0]),
+            _ => {}
+        }
+        let s = arg_s.ok_or_else(|| Diagnostic::internal(format!("math function {name} without a scalar argument")))?;
+        let floats: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
+        if let Some((_, intr)) = INTRINSICS.iter().find(|(n, _)| *n == name) {
+            let f = self.intrinsic(intr, &[vals[0].get_type()])?;
+            let args: Vec<inkwell::values::BasicMetadataValueEnum> = vals.iter().map(|v| (*v).into()).collect();
+            let v = self.builder.build_call(f, &args, name).map_err(ie)?.try_as_basic_value().basic().unwrap();
+            if self.options.fastmath {
+                if let Some(inst) = v.as_instruction_value() {
+                    let _ = inst.set_fast_math_flags(inkwell::values::FastMathFlags::all());
+                }
+            }
+            return Ok(v);
+        }
+        let c_name = match name {
+            "gamma" => "tgamma",
+            "fmod" | "atan2" | "hypot" | "nextafter" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh" | "asinh" | "acosh"
+            | "atanh" | "erf" | "erfc" | "lgamma" | "log1p" | "expm1" | "cbrt" => name,
+            other => return Err(Diagnostic::internal(format!("math function '{other}' has no lowering"))),
+        };
+        self.libm(c_name, &floats, s)
+    }
+
+    /// Call the C math library (`sinh`, or `sinhf` for float32).
+    fn libm(&mut self, name: &str, args: &[FloatValue<'ctx>], s: Scalar) -> R<BasicValueEnum<'ctx>> {
+        let sym = if s == Scalar::F32 { format!("{name}f") } else { name.to_string() };
+        let ft = self.ty(&Type::Scalar(s));
+        let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|_| ft.into()).collect();
+        let fn_ty = ft.into_float_type().fn_type(&params, false);
+        let f = self.module.get_function(&sym).unwrap_or_else(|| self.module.add_function(&sym, fn_ty, None));
+        let margs: Vec<inkwell::values::BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
+        Ok(self.builder.build_call(f, &margs, name).map_err(ie)?.try_as_basic_value().basic().unwrap())
+    }
+
+    /// Python's `min(a, b)`/`max(a, b)`: the first argument unless the second is strictly
+    /// smaller (larger), so NaN handling follows the argument order as in CPython.
+    fn min_max(&mut self, name: &str, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>, s: Scalar) -> R<BasicValueEnum<'ctx>> {
+        let take_b = if s.is_float() {
+            let p = if name == "min" { FloatPredicate::OLT } else { FloatPredicate::OGT };
+            self.builder.build_float_compare(p, b.into_float_value(), a.into_float_value(), "takeb").map_err(ie)?
+        } else {
+            let p = match (name == "min", s.is_signed() || s == Scalar::Bool) {
+                (true, true) => IntPredicate::SLT,
+                (true, false) => IntPredicate::ULT,
+                (false, true) => IntPredicate::SGT,
+                (false, false) => IntPredicate::UGT,
+            };
+            let p = if s == Scalar::Bool {
+                if name == "min" { IntPredicate::ULT } else { IntPredicate::UGT }
+            } else {
+                p
+            };
+            self.builder.build_int_compare(p, b.into_int_value(), a.into_int_value(), "takeb").map_err(ie)?
+        };
+        self.builder.build_select(take_b, b, a, name).map_err(ie)
+    }
+
+    fn sign(&mut self, v: BasicValueEnum<'ctx>, s: Scalar) -> R<BasicValueEnum<'ctx>> {
+        if s.is_float() {
+            let x = v.into_float_value();
+            let zero = self.float_const(s, 0.0);
+            let one = self.float_const(s, 1.0);
+            let m1 = self.float_const(s, -1.0);
+            let pos = self.builder.build_float_compare(FloatPredicate::OGT, x, zero, "pos").map_err(ie)?;
+            let neg = self.builder.build_float_compare(FloatPredicate::OLT, x, zero, "neg").map_err(ie)?;
+            let r = self.builder.build_select(neg, m1, x, "s").map_err(ie)?; // keeps 0 and NaN
+            let r = self.builder.build_select(pos, one.into(), r, "s").map_err(ie)?;
+            return Ok(r);
+        }
+        let x = v.into_int_value();
+        let t = x.get_type();
+        let pos = self.builder.build_int_compare(IntPredicate::SGT, x, t.const_zero(), "pos").map_err(ie)?;
+        let neg = self.builder.build_int_compare(if s.is_signed() { IntPredicate::SLT } else { IntPredicate::ULT }, x, t.const_zero(), "neg").map_err(ie)?;
+        let r = self.builder.build_select(neg, t.const_all_ones(), t.const_zero(), "s").map_err(ie)?;
+        let pos = if s.is_signed() { pos } else { self.builder.build_int_compare(IntPredicate::NE, x, t.const_zero(), "pos").map_err(ie)? };
+        self.builder.build_select(pos, t.const_int(1, false).into(), r, "s").map_err(ie)
+    }
+
+    /// `min(array)`/`max(array)` of a 1-d array: Python iteration semantics (the first
+    /// extreme wins; an empty array raises ValueError).
+    fn array_extreme(&mut self, name: &str, arr: BasicValueEnum<'ctx>, ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        let a = ty.array().expect("array");
+        let which = if name == "array_min" { "min" } else { "max" };
+        if a.ndim != 1 {
+            return Err(Diagnostic::internal("min/max of a multi-dimensional array reached lowering"));
+        }
+        let sv = arr.into_struct_value();
+        let shape = self.builder.build_extract_value(sv, ARRAY_SHAPE, "shape").map_err(ie)?.into_array_value();
+        let n = self.builder.build_extract_value(shape, 0, "n").map_err(ie)?.into_int_value();
+        let _ = (ARRAY_DATA, ARRAY_STRIDES);
+        let empty = self.builder.build_int_compare(IntPredicate::SLE, n, self.i64c(0), "empty").map_err(ie)?;
+        self.raise_if(empty, "ValueError", &format!("{which}() arg is an empty sequence"))?;
+        let first_ptr = self.element_ptr(arr, ty, &[self.i64c(0)], Default::default())?;
+        let first = self.load_element(first_ptr, a.dtype)?;
+        let acc = self.builder.build_alloca(first.get_type(), "acc").map_err(ie)?;
+        self.builder.build_store(acc, first).map_err(ie)?;
+        let counter = self.builder.build_alloca(self.ctx.i64_type(), "k").map_err(ie)?;
+        self.builder.build_store(counter, self.i64c(1)).map_err(ie)?;
+        let head = self.new_block("ext.cond");
+        let body = self.new_block("ext.body");
+        let exit = self.new_block("ext.end");
+        self.builder.build_unconditional_branch(head).map_err(ie)?;
+        self.builder.position_at_end(head);
+        let k = self.builder.build_load(self.ctx.i64_type(), counter, "k").map_err(ie)?.into_int_value();
+        let more = self.builder.build_int_compare(IntPredicate::SLT, k, n, "more").map_err(ie)?;
+        self.builder.build_conditional_branch(more, body, exit).map_err(ie)?;
+        self.builder.position_at_end(body);
+        let p = self.element_ptr(arr, ty, &[k], Default::default())?;
+        let x = self.load_element(p, a.dtype)?;
+        let cur = self.builder.build_load(first.get_type(), acc, "cur").map_err(ie)?;
+        let m = self.min_max(which, cur, x, a.dtype)?;
+        self.builder.build_store(acc, m).map_err(ie)?;
+        let k1 = self.builder.build_int_add(k, self.i64c(1), "k1").map_err(ie)?;
+        self.builder.build_store(counter, k1).map_err(ie)?;
+        self.builder.build_unconditional_branch(head).map_err(ie)?;
+        self.builder.position_at_end(exit);
+        self.builder.build_load(first.get_type(), acc, which).map_err(ie)
+    }
+
+    /// `print(a, b, ...)`: one runtime call per item, separated by spaces, then a newline.
+    pub fn print(&mut self, args: &[Expr]) -> R<()> {
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                self.print_str(" ")?;
+            }
+            if let ExprKind::Call(sym, _) = &a.kind {
+                if let Some(text) = sym.strip_prefix("str:") {
+                    self.print_str(text)?;
+                    continue;
+                }
+            }
+            let v = self.expr(a)?;
+            self.print_value(v, &a.ty)?;
+        }
+        self.print_str("\n")?;
+        self.call_runtime_void("ferrumba_rt_print_flush", &[])
+    }
+
+    fn print_str(&mut self, s: &str) -> R<()> {
+        let p = self.builder.build_global_string_ptr(s, "str").map_err(ie)?.as_pointer_value();
+        self.call_runtime_void("ferrumba_rt_print_str", &[p.into()])
+    }
+
+    fn print_value(&mut self, v: BasicValueEnum<'ctx>, t: &Type) -> R<()> {
+        match t {
+            Type::Scalar(Scalar::Bool) => {
+                let w = self.builder.build_int_z_extend(v.into_int_value(), self.ctx.i64_type(), "b").map_err(ie)?;
+                self.call_runtime_void("ferrumba_rt_print_bool", &[w.into()])
+            }
+            Type::Scalar(s) if s.is_complex() => {
+                let (re, im) = self.complex_parts(v)?;
+                let f64t = self.ctx.f64_type();
+                let re = self.builder.build_float_ext(re, f64t, "re").map_err(ie)?;
+                let im = self.builder.build_float_ext(im, f64t, "im").map_err(ie)?;
+                self.call_runtime_void("ferrumba_rt_print_complex", &[re.into(), im.into()])
+            }
+            Type::Scalar(s) if s.is_float() => {
+                let x = self.builder.build_float_ext(v.into_float_value(), self.ctx.f64_type(), "f").map_err(ie)?;
+                let single = self.ctx.i64_type().const_int((*s == Scalar::F32) as u64, false);
+                self.call_runtime_void("ferrumba_rt_print_f64", &[x.into(), single.into()])
+            }
+            Type::Scalar(s) => {
+                let iv = v.into_int_value();
+                let i64t = self.ctx.i64_type();
+                let w = if iv.get_type().get_bit_width() == 64 {
+                    iv
+                } else if s.is_signed() {
+                    self.builder.build_int_s_extend(iv, i64t, "w").map_err(ie)?
+                } else {
+                    self.builder.build_int_z_extend(iv, i64t, "w").map_err(ie)?
+                };
+                let f = if s.is_signed() { "ferrumba_rt_print_i64" } else { "ferrumba_rt_print_u64" };
+                self.call_runtime_void(f, &[w.into()])
+            }
+            Type::NoneType => self.print_str("None"),
+            Type::Tuple(items) => {
+                self.print_str("(")?;
+                let sv = v.into_struct_value();
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.print_str(", ")?;
+                    }
+                    let x = self.builder.build_extract_value(sv, i as u32, "x").map_err(ie)?;
+                    self.print_value(x, it)?;
+                }
+                self.print_str(if items.len() == 1 { ",)" } else { ")" })
+            }
+            Type::Optional(inner) => {
+                let sv = v.into_struct_value();
+                let flag = self.builder.build_extract_value(sv, 0, "some").map_err(ie)?.into_int_value();
+                let some_bb = self.new_block("print.some");
+                let none_bb = self.new_block("print.none");
+                let join = self.new_block("print.end");
+                self.builder.build_conditional_branch(flag, some_bb, none_bb).map_err(ie)?;
+                self.builder.position_at_end(some_bb);
+                let x = self.builder.build_extract_value(sv, 1, "x").map_err(ie)?;
+                self.print_value(x, inner)?;
+                self.builder.build_unconditional_branch(join).map_err(ie)?;
+                self.builder.position_at_end(none_bb);
+                self.print_str("None")?;
+                self.builder.build_unconditional_branch(join).map_err(ie)?;
+                self.builder.position_at_end(join);
+                Ok(())
+            }
+            other => Err(Diagnostic::typing("unsupported", format!("printing a {other} is not supported yet"), Default::default())),
+        }
+    }
+
+    fn call_runtime_void(&mut self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<()> {
+        let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
+        let fn_ty = self.ctx.void_type().fn_type(&params, false);
+        let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));
+        let margs: Vec<inkwell::values::BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
+        self.builder.build_call(f, &margs, "").map_err(ie)?;
+        Ok(())
+    }
+}

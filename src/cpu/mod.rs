@@ -1,0 +1,11 @@
+//! The host backend: typed IR → LLVM IR → machine code through MCJIT, the runtime helpers
+//! compiled code calls, and the dispatcher that calls it from Python.
+
+pub mod boxing;
+pub mod dispatcher;
+pub mod jit;
+pub mod lower;
+mod lower_expr;
+mod lower_math;
+pub mod lower_types;
+pub mod runtime;

@@ -1,0 +1,41 @@
+//! ferrumba: a just-in-time, type-specializing compiler for numerical Python.
+//!
+//! `common` is the front end and typed IR; `cpu` lowers it for the host; `driver` connects
+//! Python functions to the compiler. See docs/ARCHITECTURE.md for the map.
+
+pub mod common;
+pub mod cpu;
+pub mod driver;
+
+use pyo3::prelude::*;
+
+/// Typed IR of `source`'s function `name` for argument types given as Numba type strings
+/// (for snapshot tests and `inspect_types` of plain source).
+#[pyfunction]
+fn typed_ir_of_source(source: &str, name: &str, arg_types: Vec<String>) -> PyResult<String> {
+    let src = common::diagnostic::SourceFile { filename: "<source>".into(), text: source.to_string(), line_offset: 0, col_offset: 0 };
+    let types = arg_types
+        .iter()
+        .map(|t| common::signature::parse_type(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(pyo3::exceptions::PyValueError::new_err)?;
+    let render = |d: common::diagnostic::Diagnostic| common::diagnostic::render(&d, Some(&src));
+    let parsed = common::parse::parse_function(&src, name).map_err(|d| pyo3::exceptions::PyValueError::new_err(render(d)))?;
+    struct NoCalls;
+    impl common::infer::Host for NoCalls {
+        fn call_dispatcher(&mut self, _: usize, _: &[common::types::Type]) -> Result<(String, common::types::Type), common::diagnostic::Diagnostic> {
+            Err(common::diagnostic::Diagnostic::internal("no other functions in a source snippet"))
+        }
+    }
+    let opts = common::infer::InferOptions { self_symbol: None };
+    let f = common::infer::infer_function(&parsed, &types, &Default::default(), name.to_string(), &opts, &mut NoCalls)
+        .map_err(|d| pyo3::exceptions::PyValueError::new_err(render(d)))?;
+    Ok(f.to_string())
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<cpu::dispatcher::Dispatcher>()?;
+    m.add_function(wrap_pyfunction!(typed_ir_of_source, m)?)?;
+    Ok(())
+}

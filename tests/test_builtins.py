@@ -1,0 +1,234 @@
+"""Builtin functions, checked against CPython running the same function."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.backend import numba_lacks
+from tests.checks import check, compiled
+
+
+def abs_(x):
+    return abs(x)
+
+
+@pytest.mark.parametrize(
+    "x", [5, -5, 0, -(2**62), 2.5, -2.5, -0.0, math.inf, -math.inf, math.nan, 3 + 4j, -3 - 4j, np.int8(-5), np.float32(-1.5)]
+)
+def test_abs(x):
+    check(abs_, x)
+
+
+def min2(a, b):
+    return min(a, b)
+
+
+def max2(a, b):
+    return max(a, b)
+
+
+def min4(a, b, c, d):
+    return min(a, b, c, d)
+
+
+def max4(a, b, c, d):
+    return max(a, b, c, d)
+
+
+def min_iter(t):
+    return min(t)
+
+
+def max_iter(t):
+    return max(t)
+
+
+# All arguments of one type: with mixed int/float arguments CPython returns
+# the winning object unchanged, while compiled code unifies them to float.
+@pytest.mark.parametrize("fn", [min2, max2])
+@pytest.mark.parametrize(
+    "a, b", [(1, 2), (2, 1), (-3, -3), (1.5, -2.5), (0.0, -0.0), (-0.0, 0.0), (math.nan, 1.0), (1.0, math.nan), (True, False)]
+)
+def test_min_max_two(fn, a, b):
+    check(fn, a, b)
+
+
+@pytest.mark.parametrize("fn", [min4, max4])
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=4, max_size=4))
+def test_min_max_several_ints(fn, xs):
+    check(fn, *xs)
+
+
+@pytest.mark.parametrize("fn", [min4, max4])
+@given(st.lists(st.floats(allow_nan=False), min_size=4, max_size=4))
+def test_min_max_several_floats(fn, xs):
+    check(fn, *xs)
+
+
+@pytest.mark.parametrize("fn", [min_iter, max_iter])
+@pytest.mark.parametrize(
+    "t",
+    [(3, 1, 2), (7,), (1.5, -0.5, 2.5, 0.0), np.array([3.0, -1.0, 2.0]), np.array([4, 9, -2], dtype=np.int32),
+     np.array([5], dtype=np.uint8), np.arange(10.0)[::-3]],
+)
+def test_min_max_iterable(fn, t):
+    check(fn, t)
+
+
+@numba_lacks("min/max of an empty array raise StopIteration, not CPython's ValueError")
+@pytest.mark.parametrize("fn", [min_iter, max_iter])
+def test_min_max_empty_array(fn):
+    assert isinstance(check(fn, np.array([], dtype=np.float64)), ValueError)
+
+
+def round0(x):
+    return round(x)
+
+
+def round_n(x, n):
+    return round(x, n)
+
+
+@pytest.mark.parametrize(
+    "x", [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 2.4, 2.6, -2.6, 1e15 + 0.5, 2.0**62, -0.0, 7.0, 5, -5]
+)
+def test_round_half_even(x):
+    check(round0, x)
+
+
+@given(st.floats(-1e15, 1e15))
+def test_round_property(x):
+    check(round0, x)
+
+
+# Only cases whose decimal result is unambiguous in binary: for x = 2.675
+# CPython's correctly rounded round(x, 2) gives 2.67 and Numba 2.68.
+@pytest.mark.parametrize(
+    "x, n",
+    [(0.125, 2), (0.375, 2), (2.5, 0), (3.5, 0), (1234.5678, 2), (-1234.5678, 2), (1234.5, -1), (1250.0, -2),
+     (1350.0, -2), (-1250.0, -2), (0.0, 3), (-0.0, 1), (math.inf, 2), (math.nan, 2), (1e300, 2), (123.0, -5)],
+)
+def test_round_ndigits(x, n):
+    check(round_n, x, n)
+
+
+def to_int(x):
+    return int(x)
+
+
+def to_float(x):
+    return float(x)
+
+
+def to_bool(x):
+    return bool(x)
+
+
+def to_complex1(x):
+    return complex(x)
+
+
+def to_complex2(a, b):
+    return complex(a, b)
+
+
+@pytest.mark.parametrize("x", [0, 7, -7, 2.7, -2.7, -0.0, 1e18, -1e18, True, False, np.int8(-3), np.uint16(65535), np.float32(2.5)])
+def test_int_conversion(x):
+    check(to_int, x)
+
+
+# float(bool) and complex(bool) are left out: Numba rejects them at typing.
+@pytest.mark.parametrize("x", [0, -7, 2**53 + 1, -(2**63), 2.5, np.int32(-4), np.float32(0.1)])
+def test_float_conversion(x):
+    check(to_float, x)
+
+
+@pytest.mark.parametrize("x", [0, 1, -1, 0.0, -0.0, 0.1, math.nan, math.inf, True, False, 0j, 1j, np.uint8(0)])
+def test_bool_conversion(x):
+    check(to_bool, x)
+
+
+@pytest.mark.parametrize("x", [1, -2.5, 1 + 2j])
+def test_complex_one_arg(x):
+    check(to_complex1, x)
+
+
+@pytest.mark.parametrize("a, b", [(1, 2), (1.5, -2.5), (0, 0.0), (-3, 0.5)])
+def test_complex_two_args(a, b):
+    check(to_complex2, a, b)
+
+
+def len_(x):
+    return len(x)
+
+
+def len_range(a, b, c):
+    return len(range(a, b, c))
+
+
+@pytest.mark.parametrize(
+    "x", [(1, 2, 3), (1, 2.5), (), np.zeros(7), np.zeros((3, 5)), np.zeros((0, 4)), np.zeros((4, 5), order="F")[1:3]]
+)
+def test_len(x):
+    check(len_, x)
+
+
+@pytest.mark.parametrize("a, b, c", [(0, 10, 1), (0, 10, 3), (10, 0, -3), (0, 0, 1), (5, 0, 1), (-5, 5, 2)])
+def test_len_range(a, b, c):
+    check(len_range, a, b, c)
+
+
+def divmod_(a, b):
+    return divmod(a, b)
+
+
+@given(st.integers(-(2**40), 2**40), st.integers(-(2**20), 2**20).filter(bool))
+def test_divmod_int(a, b):
+    check(divmod_, a, b)
+
+
+@pytest.mark.parametrize("a, b", [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (-0.0, 1.0), (5.0, math.inf), (-5.0, math.inf), (1, 0.5)])
+def test_divmod_float(a, b):
+    check(divmod_, a, b)
+
+
+def pow_(a, b):
+    return pow(a, b)
+
+
+@pytest.mark.parametrize("a, b", [(3, 4), (-3, 3), (0, 0), (2.0, 0.5), (2, 0.5), (2.0, 3), (-2.0, -1), (1 + 1j, 2)])
+def test_pow(a, b):
+    check(pow_, a, b, ulps=2)
+
+
+# --- print: compiled code must write what CPython's print writes
+
+def print_ints(a, b):
+    print(a, b)
+
+
+def print_floats(x):
+    print(x, 1.5, -0.0)
+
+
+def print_mixed(i, x, b):
+    print("values:", i, x, b)
+    print()
+    print(i * 2)
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [(print_ints, (1, -2)), (print_ints, (True, False)), (print_floats, (0.1,)), (print_floats, (1e300,)),
+     (print_floats, (1e-7,)), (print_floats, (2.0,)), (print_mixed, (7, 2.5, True))],
+)
+def test_print(capfd, fn, args):
+    cfunc = compiled(fn)
+    assert cfunc(*args) is None
+    got = capfd.readouterr().out
+    cfunc.py_func(*args)
+    expected = capfd.readouterr().out
+    assert got == expected

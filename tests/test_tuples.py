@@ -1,0 +1,165 @@
+"""Homogeneous and heterogeneous tuples, checked against CPython."""
+
+import numpy as np
+import pytest
+
+from tests.checks import check
+
+
+def make_homogeneous(a, b):
+    return (a, b, a + b)
+
+
+def make_heterogeneous(i, x):
+    return (i, x, i > 0, i * x)
+
+
+def nested(i, x):
+    return ((i, x), (x, (i, i)))
+
+
+def swap(a, b):
+    a, b = b, a
+    return a, b
+
+
+def unpack(t):
+    a, b, c = t
+    return c - a * b
+
+
+def unpack_nested(t):
+    (a, b), c = t
+    return a + c * b
+
+
+def const_index(t):
+    return t[0] * 100 + t[2] * 10 + t[-1]
+
+
+def const_index_hetero(t):
+    return t[1] + t[0], t[2]
+
+
+def runtime_index(t, i):
+    # Homogeneous tuples may be indexed with a runtime integer.
+    return t[i]
+
+
+def iterate(t):
+    s = 0.0
+    for x in t:
+        s = s * 2 + x
+    return s
+
+
+def tuple_len(t):
+    return len(t)
+
+
+def tuple_eq(a, b):
+    return a == b
+
+
+def tuple_ne(a, b):
+    return a != b
+
+
+def rebuild(t):
+    lo, hi = t
+    if lo > hi:
+        t = (hi, lo)
+    return t
+
+
+def pass_through(t):
+    return t
+
+
+def returns_empty_tuple():
+    return ()
+
+
+def sum_pairs(t):
+    s = 0
+    for a, b in t:
+        s += a * b
+    return s
+
+
+@pytest.mark.parametrize("a, b", [(1, 2), (1.5, -2.5), (True, False)])
+def test_make_homogeneous(a, b):
+    check(make_homogeneous, a, b)
+
+
+@pytest.mark.parametrize("i, x", [(3, 0.5), (-2, 1.25)])
+def test_make_heterogeneous_and_nested(i, x):
+    check(make_heterogeneous, i, x)
+    check(nested, i, x)
+
+
+@pytest.mark.parametrize("a, b", [(1, 2), (1.5, 2.5), (1, 2.5)])
+def test_swap(a, b):
+    check(swap, a, b)
+
+
+@pytest.mark.parametrize("t", [(1, 2, 3), (1.5, 2, True), (-1, -2.5, 3)])
+def test_unpack(t):
+    check(unpack, t)
+
+
+@pytest.mark.parametrize("t", [((1, 2), 3), ((1.5, 2), 3.5)])
+def test_unpack_nested(t):
+    check(unpack_nested, t)
+
+
+@pytest.mark.parametrize("t", [(1, 2, 3), (4, 5, 6, 7, 8)])
+def test_const_index(t):
+    check(const_index, t)
+
+
+@pytest.mark.parametrize("t", [(1, 2.5, True), (-3, 0.25, False)])
+def test_const_index_heterogeneous(t):
+    check(const_index_hetero, t)
+
+
+@pytest.mark.parametrize("i", [0, 1, 3, -1, -4])
+def test_runtime_index(i):
+    check(runtime_index, (10, 20, 30, 40), i)
+    check(runtime_index, (1.5, 2.5, 3.5, 4.5), i)
+
+
+@pytest.mark.parametrize("t", [(1, 2, 3), (1.5, 2.5), (7,), (True, False, True)])
+def test_iterate_homogeneous(t):
+    check(iterate, t)
+
+
+@pytest.mark.parametrize("t", [(), (1,), (1, 2.5, True), ((1, 2), (3, 4))])
+def test_len(t):
+    check(tuple_len, t)
+
+
+@pytest.mark.parametrize(
+    "a, b", [((1, 2), (1, 2)), ((1, 2), (2, 1)), ((1, 2.5), (1, 2.5)), ((1.0, 2.0), (1, 2))]
+)
+def test_equality(a, b):
+    check(tuple_eq, a, b)
+    check(tuple_ne, a, b)
+
+
+@pytest.mark.parametrize("t", [(1, 2), (2, 1), (3.5, -1.5)])
+def test_rebuild_same_type(t):
+    check(rebuild, t)
+
+
+@pytest.mark.parametrize("t", [(1, 2.5, True), ((1, 2), (3.5,)), (np.int8(3), np.float32(0.5))])
+def test_tuple_round_trip(t):
+    check(pass_through, t)
+
+
+def test_empty_tuple():
+    check(returns_empty_tuple)
+
+
+def test_iterate_tuple_of_tuples():
+    check(sum_pairs, ((1, 2), (3, 4), (5, 6)))
