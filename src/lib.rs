@@ -26,6 +26,9 @@ fn typed_ir_of_source(source: &str, name: &str, arg_types: Vec<String>) -> PyRes
         fn call_dispatcher(&mut self, _: usize, _: &[common::types::Type]) -> Result<(String, common::types::Type), common::diagnostic::Diagnostic> {
             Err(common::diagnostic::Diagnostic::internal("no other functions in a source snippet"))
         }
+        fn dispatcher_params(&mut self, _: usize) -> Result<(Vec<String>, Vec<common::resolve::GlobalValue>), common::diagnostic::Diagnostic> {
+            Err(common::diagnostic::Diagnostic::internal("no other functions in a source snippet"))
+        }
     }
     let opts = common::infer::InferOptions { self_symbol: None };
     let f = common::infer::infer_function(&parsed, &types, &Default::default(), name.to_string(), &opts, &mut NoCalls)

@@ -1,5 +1,7 @@
+import faulthandler
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Imported here so a missing backend fails once, at collection, with the
@@ -25,3 +27,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def pytest_report_header(config):
     version = getattr(backend, "__version__", "?")
     return f"compiler under test: {BACKEND} {version} (FERRUMBA_TEST_BACKEND)"
+
+
+# A miscompiled loop can spin forever, with the GIL held.  Rather than hang
+# the session, a C-level watchdog dumps every thread's traceback (naming the
+# test) and exits.  0 disables it.
+TEST_TIMEOUT = float(os.environ.get("FERRUMBA_TEST_TIMEOUT", "300"))
+
+
+def _uncaptured_stderr_fd(config):
+    # With fd capturing, fd 2 is a temporary file while a test runs and
+    # would vanish with the process; write to the terminal's stderr instead.
+    try:
+        fd = config.pluginmanager.getplugin("capturemanager")._global_capturing.err.targetfd_save
+        return fd if isinstance(fd, int) else 2
+    except AttributeError:
+        return 2
+
+
+@pytest.fixture(autouse=True)
+def _hang_watchdog(request):
+    if TEST_TIMEOUT > 0:
+        faulthandler.dump_traceback_later(TEST_TIMEOUT, exit=True, file=_uncaptured_stderr_fd(request.config))
+    yield
+    faulthandler.cancel_dump_traceback_later()

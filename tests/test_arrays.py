@@ -240,6 +240,11 @@ def test_4d_attributes():
     check(attributes, np.zeros((2, 3, 1, 5), dtype=np.int16))
 
 
+def test_iterate_empty():
+    check(count_truthy, np.zeros(0))
+    check(sum3, np.zeros((0, 2, 3), dtype=np.int64))
+
+
 def test_0d_attributes():
     check(attributes_nolen, np.array(3.5))
 
@@ -247,7 +252,6 @@ def test_0d_attributes():
 @pytest.mark.parametrize("a", [np.zeros(0), np.zeros((0, 3)), np.zeros((3, 0))])
 def test_empty_attributes(a):
     check(attributes, a)
-    check(count_truthy, a)
 
 
 @pytest.mark.parametrize(

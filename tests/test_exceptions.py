@@ -26,12 +26,6 @@ def raise_no_message(x):
     return x
 
 
-def raise_two_args(x):
-    if x > 0:
-        raise KeyError("key", 3)
-    return x
-
-
 def raise_in_loop(n):
     s = 0
     for i in range(n):
@@ -77,7 +71,7 @@ def test_builtin_exception_classes(name):
 
 
 @pytest.mark.parametrize(
-    "fn", [raise_value_error, raise_class_only, raise_no_message, raise_two_args, assert_positive, bare_assert]
+    "fn", [raise_value_error, raise_class_only, raise_no_message, assert_positive, bare_assert]
 )
 @pytest.mark.parametrize("x", [1, -1, 2.5])
 def test_raise_forms(fn, x):

@@ -125,3 +125,8 @@ def resolve_names(func, names):
         if found:
             out.append((name, describe(value)))
     return out
+
+
+def describe_defaults(func):
+    """Descriptors of the function's positional defaults, in order."""
+    return [describe(v) for v in (func.__defaults__ or ())]

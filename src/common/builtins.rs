@@ -115,13 +115,7 @@ impl<'a> Typer<'a> {
         match callee {
             Value::Func(path) => self.call_builtin(&path, args, kwargs, span),
             Value::Dispatcher(id) => {
-                if !kwargs.is_empty() {
-                    return Err(Diagnostic::typing("unsupported", "keyword arguments in calls between jitted functions are not supported yet", span));
-                }
-                let mut rts = vec![];
-                for (a, src) in args.into_iter().zip(&c.args) {
-                    rts.push(self.as_rt(a, span_of(src))?);
-                }
+                let rts = self.bind_call_arguments(id, args, kwargs, span)?;
                 let types: Vec<Type> = rts.iter().map(|e| e.ty.clone()).collect();
                 if types.iter().any(|t| t.contains_unknown()) {
                     return Ok(Value::Rt(Expr::new(ExprKind::Int(0), Type::Unknown, span)));
@@ -149,10 +143,53 @@ impl<'a> Typer<'a> {
                 }
                 Ok(Value::Rt(self.convert(a, &to, span)?))
             }
+            Value::Method(recv, name) => {
+                if !args.is_empty() || !kwargs.is_empty() {
+                    return Err(Diagnostic::typing("bad-arity", format!("{name}() takes no arguments"), span));
+                }
+                match (name.as_str(), recv.ty.scalar()) {
+                    ("conjugate", Some(s)) if s.is_complex() => {
+                        let t = recv.ty.clone();
+                        Ok(self.math("conj", vec![*recv], t, span))
+                    }
+                    ("conjugate", Some(_)) => Ok(Value::Rt(*recv)),
+                    _ => Err(Diagnostic::typing("unknown-attribute", format!("method '{name}' of {} is not supported", recv.ty), span)),
+                }
+            }
             Value::ExcClass(c) => Err(Diagnostic::typing("unsupported", format!("exception '{c}' can only be raised, not created as a value"), span)
                 .with_hint("write `raise {c}(...)`")),
             other => Err(Diagnostic::typing("not-callable", format!("{} is not callable in compiled code", describe_value(&other)), span)),
         }
+    }
+
+    /// Match positional and keyword arguments to the callee's parameters, filling in
+    /// its defaults, as Python binds a call.
+    fn bind_call_arguments(&mut self, id: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Vec<Expr>, Diagnostic> {
+        let (params, defaults) = self.host.dispatcher_params(id)?;
+        let n = params.len();
+        if args.len() > n {
+            return Err(Diagnostic::typing("bad-arity", format!("the called function takes {n} arguments but {} were given", args.len()), span));
+        }
+        let mut slots: Vec<Option<Value>> = args.into_iter().map(Some).collect();
+        slots.resize(n, None);
+        for (k, v) in kwargs {
+            match params.iter().position(|p| *p == k) {
+                Some(i) if slots[i].is_none() => slots[i] = Some(v),
+                Some(_) => return Err(Diagnostic::typing("bad-arity", format!("multiple values for argument '{k}'"), span)),
+                None => return Err(Diagnostic::typing("bad-arity", format!("unexpected keyword argument '{k}'"), span)),
+            }
+        }
+        let first_default = n - defaults.len().min(n);
+        let mut out = vec![];
+        for (i, v) in slots.into_iter().enumerate() {
+            let v = match v {
+                Some(v) => v,
+                None if i >= first_default => crate::common::infer_expr::global_value(defaults[i - first_default].clone(), &params[i], span)?,
+                None => return Err(Diagnostic::typing("bad-arity", format!("missing argument '{}'", params[i]), span)),
+            };
+            out.push(self.as_rt(v, span)?);
+        }
+        Ok(out)
     }
 
     fn rt_args<const N: usize>(&mut self, args: Vec<Value>, what: &str, span: Span) -> Result<[Expr; N], Diagnostic> {
@@ -344,6 +381,14 @@ impl<'a> Typer<'a> {
                 let e = self.index_int(e, span)?;
                 let t = x.ty.clone();
                 Ok(self.math("ldexp", vec![x, e], t, span))
+            }
+            ("math", "frexp") => {
+                let [a] = self.rt_args::<1>(args, "frexp", span)?;
+                let a = self.float_of(a, span)?;
+                let x = self.coerce(a, &F64, span)?;
+                let m = Expr::new(ExprKind::Math("frexp_mantissa", vec![x.clone()]), F64, span);
+                let e = Expr::new(ExprKind::Math("frexp_exponent", vec![x]), I64, span);
+                Ok(Value::Rt(Expr::new(ExprKind::Tuple(vec![m, e]), Type::Tuple(vec![F64, I64]), span)))
             }
             ("math", "gcd") => {
                 let [a, b] = self.rt_args::<2>(args, "gcd", span)?;

@@ -86,6 +86,27 @@ impl SourceFile {
     }
 }
 
+/// A hint for diagnostics whose producer had nothing more specific to say, by kind of
+/// problem, so that every user-facing error suggests a way forward.
+fn default_hint(diag: &Diagnostic) -> Option<&'static str> {
+    if diag.kind != DiagnosticKind::Typing {
+        return None;
+    }
+    Some(match diag.id {
+        "unknown-attribute" => "compiled code supports a fixed set of attributes; see the README",
+        "not-callable" => "only functions, jitted functions and types can be called",
+        "not-subscriptable" => "only tuples and arrays can be indexed",
+        "not-iterable" => "iterate over range(), an array, a tuple, enumerate() or zip()",
+        "bad-arity" => "check the number and names of the arguments",
+        "bad-argument" | "bad-index" => "convert the argument to a supported number type first",
+        "type-conflict" | "return-type-conflict" => "give each variable (and the return value) one kind of value",
+        "unsupported-operator" => "convert the operands to numbers of compatible types",
+        "cannot-unpack" => "unpack a tuple with exactly as many targets as it has items",
+        "index-out-of-range" => "tuples have a fixed length known at compile time",
+        _ => "ferrumba compiles a numeric subset of Python; see the README for what is supported",
+    })
+}
+
 /// The full rendering: message, location, source line with a caret, hint and notes.
 pub fn render(diag: &Diagnostic, source: Option<&SourceFile>) -> String {
     let mut out = String::new();
@@ -99,16 +120,17 @@ pub fn render(diag: &Diagnostic, source: Option<&SourceFile>) -> String {
         let _ = writeln!(out, "  --> {}:{}:{}", src.filename, line, col);
         let (text, col0) = src.line_text(span.start);
         let indent = " ".repeat(src.col_offset as usize);
-        let _ = writeln!(out, "   |");
-        let _ = writeln!(out, "{:>3} | {}{}", line, indent, text);
+        let gutter = line.to_string().len().max(3);
+        let _ = writeln!(out, "{:>gutter$} |", "");
+        let _ = writeln!(out, "{:>gutter$} | {}{}", line, indent, text);
         let width = ((span.end.saturating_sub(span.start)) as usize).clamp(1, text.len().saturating_sub(col0).max(1));
         let pad: String = text[..col0].chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-        let _ = writeln!(out, "   | {}{}{}", indent, pad, "^".repeat(width));
+        let _ = writeln!(out, "{:>gutter$} | {}{}{}", "", indent, pad, "^".repeat(width));
     }
     for note in &diag.notes {
         let _ = writeln!(out, "  = {note}");
     }
-    if let Some(hint) = &diag.hint {
+    if let Some(hint) = diag.hint.as_deref().or_else(|| default_hint(diag)) {
         let _ = writeln!(out, "  = hint: {hint}");
     }
     out.trim_end().to_string()
@@ -126,7 +148,7 @@ mod tests {
         let text = render(&d, Some(&src));
         assert!(text.contains("--> m.py:11:16"), "{text}");
         assert!(text.contains(" 11 |     return x + y"), "{text}");
-        assert!(text.contains("   |                ^\n"), "{text}");
+        assert!(text.contains("    |                ^\n"), "{text}");
         assert!(text.ends_with("hint: define it"));
     }
 }

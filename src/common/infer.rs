@@ -24,6 +24,9 @@ pub trait Host {
     /// The current guess of an in-progress specialization's return type, published as it
     /// widens so that mutually recursive callees see it.
     fn publish_return(&mut self, _symbol: &str, _ret: &Type) {}
+    /// Parameter names of dispatcher `id` and the frozen values of its trailing defaults,
+    /// to bind keyword and default arguments at a call site.
+    fn dispatcher_params(&mut self, id: usize) -> Result<(Vec<String>, Vec<GlobalValue>), Diagnostic>;
 }
 
 /// A compile-time value: what a Python expression denotes before it is a run-time value.
@@ -40,6 +43,8 @@ pub enum Value {
     Range(Box<Expr>, Box<Expr>, Box<Expr>),
     Enumerate(Box<Value>, Box<Expr>),
     Zip(Vec<Value>),
+    /// A method looked up on a run-time value, waiting to be called (`z.conjugate`).
+    Method(Box<Expr>, String),
 }
 
 pub(crate) struct Typer<'a> {
@@ -120,6 +125,26 @@ pub fn infer_function(
                 parsed.span,
             )
             .with_hint("assign it a value on every path before it is used"));
+        }
+        let mut body = body;
+        let mut params = params;
+        // A parameter reassigned with a wider type (`x += 0.5` on an int argument) becomes
+        // a local initialized from the incoming argument, which keeps the argument's type.
+        let mut prologue = vec![];
+        for (i, ty) in arg_types.iter().enumerate() {
+            let local = params[i];
+            if &typer.vars[local].ty != ty {
+                let incoming = typer.vars.len();
+                typer.vars.push(Var { name: format!("{}$arg", typer.vars[local].name), ty: ty.clone() });
+                params[i] = incoming;
+                let read = Expr::new(ExprKind::Var(incoming), ty.clone(), parsed.span);
+                let local_ty = typer.vars[local].ty.clone();
+                prologue.push(Stmt::Assign(local, typer.coerce(read, &local_ty, parsed.span)?));
+            }
+        }
+        if !prologue.is_empty() {
+            prologue.extend(body);
+            body = prologue;
         }
         return Ok(Function {
             name: parsed.name.clone(),
@@ -369,6 +394,10 @@ impl<'a> Typer<'a> {
                 let tmp = self.temp("unpack", v.ty.clone());
                 let name = self.vars[tmp].name.clone();
                 out.push(self.assign(&name, v, span)?);
+                let items = match self.vars[tmp].ty.clone() {
+                    Type::Tuple(unified) => unified,
+                    _ => items,
+                };
                 for (i, (elt, ty)) in elts.iter().zip(items).enumerate() {
                     let item = Expr::new(ExprKind::TupleGet(Box::new(self.var_expr(tmp, span)), i), ty, span);
                     self.assign_target(elt, Value::Rt(item), out)?;
@@ -453,6 +482,12 @@ impl<'a> Typer<'a> {
                     format!("loop variable '{name}' is also assigned a {}", self.vars[var].ty),
                     iter_span,
                 ));
+            }
+            if !matches!(step.kind, ExprKind::Int(_)) {
+                self.check_step(step, iter_span, out);
+            }
+            if matches!(step.kind, ExprKind::Int(0)) {
+                out.push(Stmt::Raise { class: "ValueError".into(), message: Some("range() arg 3 must not be zero".into()), span: iter_span });
             }
             let (body, orelse) = self.loop_bodies(&f.body, &f.orelse)?;
             out.push(Stmt::ForRange { var, start, stop: (**stop).clone(), step: (**step).clone(), body, orelse });
@@ -582,6 +617,7 @@ pub(crate) fn describe_value(v: &Value) -> String {
         Value::Range(..) => "a range".into(),
         Value::Enumerate(..) => "an enumerate object".into(),
         Value::Zip(..) => "a zip object".into(),
+        Value::Method(_, m) => format!("method '{m}'"),
     }
 }
 

@@ -144,6 +144,9 @@ impl<'a> Typer<'a> {
             }));
         }
         if let Some(s) = e.ty.scalar() {
+            if attr == "conjugate" {
+                return Ok(Value::Method(bx(e), attr.to_string()));
+            }
             let real = Type::Scalar(s.real_part());
             match attr {
                 "real" if s.is_complex() => return Ok(Value::Rt(Expr::new(ExprKind::Math("creal", vec![e]), real, span))),
@@ -326,6 +329,12 @@ impl<'a> Typer<'a> {
                 let v = self.coerce(v, &t, span)?;
                 if op == ast::UnaryOp::UAdd {
                     return Ok(v);
+                }
+                // Fold `-constant` so that `x ** -2` sees a negative literal, as Numba does.
+                match v.kind {
+                    ExprKind::Int(n) => return Ok(Expr::new(ExprKind::Int(n.wrapping_neg()), t, span)),
+                    ExprKind::Float(x) => return Ok(Expr::new(ExprKind::Float(-x), t, span)),
+                    _ => {}
                 }
                 Ok(Expr::new(ExprKind::Unary(UnaryOp::Neg, bx(v)), t, span))
             }
@@ -625,7 +634,7 @@ fn constant(c: &Constant, span: Span) -> Result<Value, Diagnostic> {
 }
 
 /// A frozen global as a compile-time value.
-pub(crate) fn global_value(g: GlobalValue, name: &str, span: Span) -> Result<Value, Diagnostic> {
+pub fn global_value(g: GlobalValue, name: &str, span: Span) -> Result<Value, Diagnostic> {
     Ok(match g {
         GlobalValue::Int(v) => Value::Rt(Expr::new(ExprKind::Int(v), I64, span)),
         GlobalValue::Float(v) => Value::Rt(Expr::new(ExprKind::Float(v), F64, span)),

@@ -37,9 +37,14 @@ pub fn lower_unit<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, funcs: &[&Fun
     for f in funcs {
         declare(ctx, module, f);
     }
-    for f in funcs {
+    for (i, f) in funcs.iter().enumerate() {
         let mut l = Lowerer::new(ctx, module, f, options);
         l.lower_body()?;
+        // Only the unit's entry is called from Python; the others are inlined or called
+        // natively.
+        if i == 0 {
+            emit_entry_wrapper(ctx, module, f, l.llfunc)?;
+        }
     }
     if let Err(e) = module.verify() {
         return Err(Diagnostic::internal(format!("generated LLVM IR does not verify: {}", e.to_string())));
@@ -117,7 +122,6 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             self.builder.build_unreachable().map_err(ie)?;
         }
         add_target_attributes(self.ctx, self.llfunc);
-        emit_entry_wrapper(self.ctx, self.module, self.func, self.llfunc)?;
         Ok(())
     }
 

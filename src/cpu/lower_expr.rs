@@ -638,6 +638,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         }
         match sym {
             "range" => {
+                let step = vals[2].into_int_value();
+                let zero = self.builder.build_int_compare(IntPredicate::EQ, step, self.i64c(0), "zerostep").map_err(ie)?;
+                self.raise_if(zero, "ValueError", "range() arg 3 must not be zero")?;
                 let st = self.ty(ret).into_struct_type();
                 let mut agg = st.get_undef();
                 for (k, v) in vals.into_iter().enumerate() {

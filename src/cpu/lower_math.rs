@@ -67,6 +67,13 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 return Ok(self.builder.build_float_mul(vals[0].into_float_value(), kv, name).map_err(ie)?.into());
             }
             "sign" => return self.sign(vals[0], arg_s.unwrap()),
+            "conj" => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                let im = self.builder.build_float_neg(im, "conj").map_err(ie)?;
+                return self.complex_value(ret, re, im);
+            }
+            "frexp_mantissa" => return self.call_runtime("ferrumba_rt_frexp_mantissa", self.ctx.f64_type().into(), &[vals[0]]),
+            "frexp_exponent" => return self.call_runtime("ferrumba_rt_frexp_exponent", self.ctx.i64_type().into(), &[vals[0]]),
             "creal" | "cimag" => {
                 let (re, im) = self.complex_parts(vals[0])?;
                 return Ok(if name == "creal" { re.into() } else { im.into() });

@@ -205,6 +205,30 @@ extern "C" fn ldexp(x: f64, e: i64) -> f64 {
     x * 2f64.powi(half) * 2f64.powi(e - half)
 }
 
+/// `math.frexp`: x = m * 2**e with 0.5 <= |m| < 1 (m = x, e = 0 for 0, inf and nan).
+fn frexp(x: f64) -> (f64, i64) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(x * 2f64.powi(64));
+        return (m, e - 64);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+extern "C" fn frexp_mantissa(x: f64) -> f64 {
+    frexp(x).0
+}
+
+extern "C" fn frexp_exponent(x: f64) -> i64 {
+    frexp(x).1
+}
+
 #[derive(Clone, Copy)]
 struct C(f64, f64);
 
@@ -328,6 +352,8 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_round_ndigits", round_ndigits as *const () as usize),
         ("ferrumba_rt_round_int", round_int as *const () as usize),
         ("ferrumba_rt_gcd", gcd as *const () as usize),
+        ("ferrumba_rt_frexp_mantissa", frexp_mantissa as *const () as usize),
+        ("ferrumba_rt_frexp_exponent", frexp_exponent as *const () as usize),
         ("ferrumba_rt_ldexp", ldexp as *const () as usize),
         ("ferrumba_rt_cdiv", cdiv as *const () as usize),
         ("ferrumba_rt_cpow", cpow as *const () as usize),
@@ -367,6 +393,9 @@ mod tests {
         assert_eq!(round_int(35, -1), 40);
         assert_eq!(round_int(-25, -1), -20);
         assert_eq!(gcd(-12, 18), 6);
+        assert_eq!(frexp(8.0), (0.5, 4));
+        assert_eq!(frexp(-0.75), (-0.75, 0));
+        assert_eq!(frexp(5e-324), (0.5, -1073));
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Registry {
     entries: Vec<Entry>,
     typed: HashMap<(usize, Vec<Type>), Typed>,
     by_symbol: HashMap<String, (usize, Vec<Type>)>,
+    /// One symbol per specialization for the life of the process, so that re-inferring a
+    /// function does not orphan the calls other functions already make to it.
+    symbols: HashMap<(usize, Vec<Type>), String>,
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -117,7 +120,8 @@ impl Session<'_, '_> {
     fn specialize(&mut self, id: usize, args: &[Type]) -> Result<Arc<Function>, Diagnostic> {
         let info = self.info(id)?;
         let key = (id, args.to_vec());
-        let symbol = format!("{}.{}.{}", mangle(&info.qualname), id, self.reg.typed.len());
+        let next = self.reg.symbols.len();
+        let symbol = self.reg.symbols.entry(key.clone()).or_insert_with(|| format!("{}.{}.{}", mangle(&info.qualname), id, next)).clone();
         self.reg.typed.insert(key.clone(), Typed::InProgress { symbol: symbol.clone(), ret: Type::Unknown });
         self.reg.by_symbol.insert(symbol.clone(), key.clone());
         let options = InferOptions { self_symbol: Some(symbol.clone()) };
@@ -169,6 +173,11 @@ impl Host for Session<'_, '_> {
                 Ok((f.symbol.clone(), f.ret.clone()))
             }
         }
+    }
+
+    fn dispatcher_params(&mut self, id: usize) -> Result<(Vec<String>, Vec<crate::common::resolve::GlobalValue>), Diagnostic> {
+        let info = self.info(id)?;
+        Ok((info.parsed.params.clone(), info.defaults.clone()))
     }
 
     fn publish_return(&mut self, symbol: &str, ret: &Type) {

@@ -14,6 +14,8 @@ pub struct FunctionInfo {
     pub source: Arc<SourceFile>,
     pub parsed: Arc<ParsedFunction>,
     pub globals: Arc<Globals>,
+    /// Frozen values of the trailing parameters' defaults (`__defaults__`).
+    pub defaults: Vec<GlobalValue>,
 }
 
 fn introspect(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
@@ -47,7 +49,13 @@ pub fn load_function(py: Python<'_>, py_func: &Bound<'_, PyAny>) -> Result<Funct
         let (name, desc): (String, Bound<PyAny>) = item.extract().map_err(|e: PyErr| Diagnostic::internal(e.to_string()))?;
         globals.insert(name, to_global(&desc).map_err(|e| Diagnostic::internal(format!("describing a global: {e}")))?);
     }
-    Ok(FunctionInfo { qualname, source, parsed: Arc::new(parsed), globals: Arc::new(globals) })
+    let mut defaults = vec![];
+    let described = helper.call_method1("describe_defaults", (py_func,)).map_err(|e| Diagnostic::internal(format!("describing defaults: {e}")))?;
+    for d in described.try_iter().map_err(|e| Diagnostic::internal(e.to_string()))? {
+        let d = d.map_err(|e| Diagnostic::internal(e.to_string()))?;
+        defaults.push(to_global(&d).map_err(|e| Diagnostic::internal(format!("describing a default: {e}")))?);
+    }
+    Ok(FunctionInfo { qualname, source, parsed: Arc::new(parsed), globals: Arc::new(globals), defaults })
 }
 
 /// The descriptor tuples of `_introspect.describe` as Rust values.
