@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.backend import njit
-from tests.checks import check, compiled
+from tests.checks import check
 
 SCALE = 3
 OFFSET = 0.5

@@ -394,6 +394,16 @@ def returns_none(x):
     x += 1
 
 
+def default_if_none(x, y):
+    if y is None:
+        return x
+    return x + y
+
+
+def identity(x):
+    return x
+
+
 def test_int_and_float_branches_unify_to_float():
     f = compiled(int_or_float)
     assert type(f(1)) is float and f(1) == 1.0
@@ -420,3 +430,13 @@ def test_optional_narrowed_by_is_none(x):
 
 def test_implicit_none_return():
     check(returns_none, 3)
+
+
+@pytest.mark.parametrize("x, y", [(1, None), (1, 2), (1.5, None), (1.5, 2.5)])
+def test_none_argument(x, y):
+    # None is a type of its own: `y is None` is decided per specialization.
+    check(default_if_none, x, y)
+
+
+def test_none_round_trip():
+    check(identity, None)

@@ -12,13 +12,11 @@ import re
 import subprocess
 import sys
 import textwrap
+import time  # only as a module compiled code cannot use
 
-import numpy as np
 import pytest
 
 from tests.backend import BACKEND, IS_FERRUMBA, FrontendError, TypingError, backend, njit, numba_lacks
-
-import time  # noqa: E402 - used only as an unsupported module inside kernels
 
 
 def plain_python_helper(x):
@@ -201,7 +199,7 @@ def test_message_shows_argument_types_and_hint(fn):
     assert "hint" in msg.lower(), msg
 
 
-def test_numba_type_conflict_message_mentions_types():
+def test_type_conflict_message_mentions_operand_types():
     # Holds for both backends: the operand types of the failing operation.
     msg = str(compile_error(type_conflict, 1))
     assert "int64" in msg

@@ -70,9 +70,9 @@ def cached_function(x):
     return x * 2 + 1
 
 
-def test_cache_option(tmp_path, monkeypatch):
-    # Keep any on-disk cache out of the source tree.
-    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+def test_cache_option():
+    # A second dispatcher for the same function may load what the first
+    # stored (Numba writes to __pycache__); either way results must match.
     f = njit(cache=True)(cached_function)
     assert f(20) == 41
     g = njit(cache=True)(cached_function)

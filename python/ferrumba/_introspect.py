@@ -22,23 +22,20 @@ _NUMPY_DTYPES = (
 )
 
 
-def _function_table():
-    table = {}
-    for name in _BUILTIN_FUNCTIONS:
-        table[id(getattr(builtins, name))] = "builtins." + name
-    for module, prefix in ((math, "math"), (cmath, "cmath")):
-        for name in dir(module):
-            obj = getattr(module, name)
-            if callable(obj):
-                table[id(obj)] = f"{prefix}.{name}"
-    for name in dir(np):
-        obj = getattr(np, name, None)
-        if isinstance(obj, np.ufunc) or (callable(obj) and not isinstance(obj, type)):
-            table.setdefault(id(obj), "numpy." + name)
-    return table
+def _function_path(value):
+    """`math.sqrt` for math.sqrt, ...: found by name and checked by identity, so nothing
+    has to scan (and lazily import) all of NumPy."""
+    name = getattr(value, "__name__", None)
+    if not isinstance(name, str):
+        return None
+    if name in _BUILTIN_FUNCTIONS and getattr(builtins, name) is value:
+        return "builtins." + name
+    for module, prefix in ((math, "math"), (cmath, "cmath"), (np, "numpy"), (np.random, "numpy.random"), (np.linalg, "numpy.linalg")):
+        if getattr(module, name, None) is value:
+            return f"{prefix}.{name}"
+    return None
 
 
-_FUNCTIONS = None
 _DTYPES = {id(getattr(np, n)): np.dtype(getattr(np, n)).name for n in _NUMPY_DTYPES}
 
 
@@ -79,7 +76,6 @@ def _lookup(func, name):
 
 def describe(value):
     """A plain tuple the Rust side turns into a frozen compile-time value."""
-    global _FUNCTIONS
     from ._core import Dispatcher
 
     if value is None:
@@ -109,9 +105,7 @@ def describe(value):
         return ("dtype", _DTYPES[id(value)])
     if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == "builtins":
         return ("exception", value.__name__)
-    if _FUNCTIONS is None:
-        _FUNCTIONS = _function_table()
-    path = _FUNCTIONS.get(id(value))
+    path = _function_path(value) if callable(value) else None
     if path is not None:
         return ("function", path)
     return ("unsupported", type(value).__name__)

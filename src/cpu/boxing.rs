@@ -140,17 +140,99 @@ fn array_type(arr: &Bound<'_, PyUntypedArray>) -> Option<Type> {
     }
 }
 
-/// Whether `arg` has exactly type `t` (the dispatcher's hot-path check).
-pub fn matches(arg: &Bound<'_, PyAny>, t: &Type) -> bool {
+/// Argument slots on the stack for the common case, spilling to the heap for large tuples
+/// or many arrays.
+pub struct SlotBuf {
+    inline: [u64; 32],
+    len: usize,
+    spill: Vec<u64>,
+}
+
+impl SlotBuf {
+    pub fn new() -> SlotBuf {
+        SlotBuf { inline: [0; 32], len: 0, spill: Vec::new() }
+    }
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+    #[inline]
+    pub fn push(&mut self, v: u64) {
+        if self.len < self.inline.len() && self.spill.is_empty() {
+            self.inline[self.len] = v;
+            self.len += 1;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.spill.push(v);
+        }
+    }
+    pub fn as_ptr(&self) -> *const u64 {
+        if self.spill.is_empty() {
+            self.inline.as_ptr()
+        } else {
+            self.spill.as_ptr()
+        }
+    }
+}
+
+impl Default for SlotBuf {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Extend<u64> for SlotBuf {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, iter: I) {
+        for v in iter {
+            self.push(v);
+        }
+    }
+}
+
+/// Unbox `arg` into `slots` if it has exactly type `t`; `Ok(false)` (and nothing pushed
+/// that matters) when it does not. The dispatcher's hot path: the common argument types
+/// are recognised by their type object and read without going through Python code.
+pub fn unbox_exact(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<bool> {
     match t {
-        Type::Scalar(Scalar::I64) => arg.is_exact_instance_of::<PyInt>() && arg.extract::<i64>().is_ok(),
-        Type::Scalar(Scalar::F64) => arg.is_exact_instance_of::<PyFloat>(),
-        Type::Scalar(Scalar::Bool) if arg.is_exact_instance_of::<PyBool>() => true,
+        Type::Scalar(Scalar::I64) if arg.is_exact_instance_of::<PyInt>() => {
+            let mut overflow = 0;
+            let v = unsafe { pyo3::ffi::PyLong_AsLongLongAndOverflow(arg.as_ptr(), &mut overflow) };
+            if overflow != 0 {
+                return Ok(false);
+            }
+            if v == -1 {
+                if let Some(e) = PyErr::take(arg.py()) {
+                    return Err(e);
+                }
+            }
+            slots.push(v as u64);
+            Ok(true)
+        }
+        Type::Scalar(Scalar::F64) if arg.is_exact_instance_of::<PyFloat>() => {
+            slots.push(unsafe { pyo3::ffi::PyFloat_AsDouble(arg.as_ptr()) }.to_bits());
+            Ok(true)
+        }
+        Type::Scalar(Scalar::Bool) if arg.is_exact_instance_of::<PyBool>() => {
+            slots.push(arg.is_truthy()? as u64);
+            Ok(true)
+        }
         Type::Array(_) => match arg.cast::<PyUntypedArray>() {
-            Ok(a) => array_type(a).as_ref() == Some(t),
-            Err(_) => false,
+            Ok(a) if array_type(a).as_ref() == Some(t) => {
+                unbox(arg, t, slots)?;
+                Ok(true)
+            }
+            _ => Ok(false),
         },
-        _ => matches!(typeof_arg(arg), Ok(Some(ref x)) if x == t),
+        _ => {
+            if matches!(typeof_arg(arg), Ok(Some(ref x)) if x == t) {
+                unbox(arg, t, slots)?;
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        }
     }
 }
 
@@ -168,7 +250,7 @@ pub fn convertible(arg: &Bound<'_, PyAny>, t: &Type) -> bool {
 }
 
 /// Write `arg` as type `t` into `slots`.
-pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut Vec<u64>) -> PyResult<()> {
+pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<()> {
     match t {
         Type::Scalar(s) if s.is_complex() => {
             let c = arg.cast::<PyComplex>().ok().map(|c| (c.real(), c.imag()));

@@ -5,7 +5,7 @@ use crate::common::diagnostic::{render, Diagnostic, DiagnosticKind, SourceFile};
 use crate::common::ir::Function;
 use crate::common::signature::parse_signature;
 use crate::common::types::{slot_count, Type};
-use crate::cpu::boxing::{box_value, convertible, describe_python_type, matches, typeof_arg, unbox};
+use crate::cpu::boxing::{box_value, convertible, describe_python_type, typeof_arg, unbox, unbox_exact, SlotBuf};
 use crate::cpu::jit::{compile_unit, EntryFn};
 use crate::cpu::lower::LowerOptions;
 use crate::cpu::runtime::ExcInfo;
@@ -93,15 +93,37 @@ impl Dispatcher {
         } else {
             args
         };
+        let mut slots = SlotBuf::new();
         let found = {
             let overloads = self.overloads.read().expect("overload list lock");
-            overloads.iter().find(|ov| ov.args.len() == args.len() && args.iter().zip(&ov.args).all(|(a, t)| matches(&a, t))).cloned()
+            let mut found = None;
+            'overloads: for ov in overloads.iter() {
+                if ov.args.len() != args.len() {
+                    continue;
+                }
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    if !unbox_exact(&a, t, &mut slots)? {
+                        continue 'overloads;
+                    }
+                }
+                found = Some(ov.clone());
+                break;
+            }
+            found
         };
         let ov = match found {
             Some(ov) => ov,
-            None => self.resolve_slow(py, args)?,
+            None => {
+                let ov = self.resolve_slow(py, args)?;
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    unbox(&a, t, &mut slots)?;
+                }
+                ov
+            }
         };
-        self.invoke(py, &ov, args)
+        self.run(py, &ov, &slots)
     }
 
     /// Compile eagerly for a signature string (Numba syntax).
@@ -227,7 +249,11 @@ impl Dispatcher {
             return Ok(ov.clone());
         }
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Overload, (Diagnostic, Option<Arc<SourceFile>>)> {
+            let t0 = std::time::Instant::now();
             let unit = infer_unit(py, self.id, types)?;
+            if std::env::var_os("FERRUMBA_TIMING").is_some() {
+                eprintln!("ferrumba: {}: front end {:.1} ms", unit.entry.symbol, t0.elapsed().as_secs_f64() * 1e3);
+            }
             let funcs: Vec<&Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
             let cu = compile_unit(&funcs, &unit.entry.symbol, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
             Ok(Overload {
@@ -251,11 +277,7 @@ impl Dispatcher {
         Ok(ov)
     }
 
-    fn invoke(&self, py: Python<'_>, ov: &Overload, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
-        let mut slots: Vec<u64> = Vec::with_capacity(8);
-        for (a, t) in args.iter().zip(&ov.args) {
-            unbox(&a, t, &mut slots)?;
-        }
+    fn run(&self, py: Python<'_>, ov: &Overload, slots: &SlotBuf) -> PyResult<Py<PyAny>> {
         let mut ret = [0u64; 16];
         let mut ret_vec;
         let ret_buf: &mut [u64] = if ov.ret_slots <= ret.len() {

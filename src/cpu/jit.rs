@@ -50,12 +50,15 @@ fn host_machine() -> Result<TargetMachine, Diagnostic> {
 
 pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOptions) -> Result<CompiledUnit, Diagnostic> {
     init();
+    let timing = std::env::var_os("FERRUMBA_TIMING").is_some();
+    let t0 = std::time::Instant::now();
     let ctx: &'static Context = Box::leak(Box::new(Context::create()));
     let module = ctx.create_module(entry_symbol);
     let machine = host_machine()?;
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     lower_unit(ctx, &module, funcs, options)?;
+    let t_lower = t0.elapsed();
     let pass_options = PassBuilderOptions::create();
     pass_options.set_loop_vectorization(true);
     pass_options.set_loop_slp_vectorization(true);
@@ -64,6 +67,7 @@ pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOpti
     module
         .run_passes("default<O3>", &machine, pass_options)
         .map_err(|e| Diagnostic::internal(format!("LLVM optimization failed: {}", e.to_string())))?;
+    let t_opt = t0.elapsed();
     let llvm_ir = module.print_to_string().to_string();
     let engine = module
         .create_jit_execution_engine(OptimizationLevel::Aggressive)
@@ -76,6 +80,14 @@ pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOpti
     let addr = engine
         .get_function_address(&format!("{entry_symbol}.entry"))
         .map_err(|e| Diagnostic::internal(format!("JIT lookup of {entry_symbol}: {e:?}")))?;
+    if timing {
+        eprintln!(
+            "ferrumba: {entry_symbol}: lower {:.1} ms, optimize {:.1} ms, machine code {:.1} ms",
+            t_lower.as_secs_f64() * 1e3,
+            (t_opt - t_lower).as_secs_f64() * 1e3,
+            (t0.elapsed() - t_opt).as_secs_f64() * 1e3
+        );
+    }
     // The engine owns the module and the machine code; both must outlive every call.
     std::mem::forget(engine);
     std::mem::forget(module);

@@ -125,6 +125,18 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         Ok(())
     }
 
+    /// A stack slot in the entry block, where LLVM's mem2reg can promote it to a register
+    /// (an alloca inside a loop would stay in memory and block vectorization).
+    pub fn entry_alloca(&self, ty: inkwell::types::BasicTypeEnum<'ctx>, name: &str) -> R<PointerValue<'ctx>> {
+        let entry = self.llfunc.get_first_basic_block().expect("entry block");
+        let b = self.ctx.create_builder();
+        match entry.get_first_instruction() {
+            Some(first) => b.position_before(&first),
+            None => b.position_at_end(entry),
+        }
+        b.build_alloca(ty, name).map_err(ie)
+    }
+
     pub fn current_block_open(&self) -> bool {
         self.builder.get_insert_block().is_some_and(|b| b.get_terminator().is_none())
     }
@@ -244,7 +256,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let i64t = self.ctx.i64_type();
         // The hidden counter is separate from the loop variable so that assigning to the
         // variable inside the body does not change the iteration, as in Python.
-        let counter = self.builder.build_alloca(i64t, "range.i").map_err(ie)?;
+        let counter = self.entry_alloca(i64t.into(), "range.i")?;
         self.builder.build_store(counter, start_v).map_err(ie)?;
         let head = self.new_block("for.cond");
         let body_bb = self.new_block("for.body");
@@ -343,30 +355,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         for k in 0..n {
             dims.push(self.builder.build_extract_value(shape, k as u32, "dim").map_err(ie)?.into_int_value());
         }
-        let itemsize = self.i64c(a.dtype.itemsize() as i64);
-        let mut stride_vals: Vec<IntValue> = vec![self.i64c(0); n];
-        match a.layout {
-            crate::common::types::Layout::C => {
-                let mut s = itemsize;
-                for k in (0..n).rev() {
-                    stride_vals[k] = s;
-                    s = self.builder.build_int_nsw_mul(s, dims[k], "cstride").map_err(ie)?;
-                }
-            }
-            crate::common::types::Layout::F => {
-                let mut s = itemsize;
-                for k in 0..n {
-                    stride_vals[k] = s;
-                    s = self.builder.build_int_nsw_mul(s, dims[k], "fstride").map_err(ie)?;
-                }
-            }
-            crate::common::types::Layout::Any => {
-                for (k, sv) in stride_vals.iter_mut().enumerate() {
-                    *sv = self.builder.build_extract_value(strides, k as u32, "stride").map_err(ie)?.into_int_value();
-                }
-            }
-        }
-        let mut offset = self.i64c(0);
+        // Wrap negative indices (and check bounds when asked) dimension by dimension.
+        let mut idx = Vec::with_capacity(n);
         for k in 0..n {
             let i = indices[k];
             let neg = self.builder.build_int_compare(IntPredicate::SLT, i, self.i64c(0), "neg").map_err(ie)?;
@@ -376,10 +366,34 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let bad = self.builder.build_int_compare(IntPredicate::UGE, i, dims[k], "oob").map_err(ie)?;
                 self.raise_if(bad, "IndexError", "index is out of bounds")?;
             }
-            let term = self.builder.build_int_nsw_mul(i, stride_vals[k], "off").map_err(ie)?;
+            idx.push(i);
+        }
+        let elem_t = crate::cpu::lower_types::memory_type(self.ctx, a.dtype);
+        // Contiguous layouts address elements by a linear element index computed from the
+        // shape, so that LLVM sees unit-stride accesses it can vectorize (with run-time
+        // alias checks); other layouts use the byte strides.
+        let order: Vec<usize> = match a.layout {
+            crate::common::types::Layout::C => (0..n).collect(),
+            crate::common::types::Layout::F => (0..n).rev().collect(),
+            crate::common::types::Layout::Any => vec![],
+        };
+        if !order.is_empty() || n == 0 {
+            let mut linear = self.i64c(0);
+            for (pos, &k) in order.iter().enumerate() {
+                if pos > 0 {
+                    linear = self.builder.build_int_nsw_mul(linear, dims[k], "lin").map_err(ie)?;
+                }
+                linear = self.builder.build_int_nsw_add(linear, idx[k], "lin").map_err(ie)?;
+            }
+            return unsafe { self.builder.build_in_bounds_gep(elem_t, data, &[linear], "elem").map_err(ie) };
+        }
+        let mut offset = self.i64c(0);
+        for k in 0..n {
+            let stride = self.builder.build_extract_value(strides, k as u32, "stride").map_err(ie)?.into_int_value();
+            let term = self.builder.build_int_nsw_mul(idx[k], stride, "off").map_err(ie)?;
             offset = self.builder.build_int_nsw_add(offset, term, "off").map_err(ie)?;
         }
-        let ptr = unsafe { self.builder.build_gep(self.ctx.i8_type(), data, &[offset], "elem").map_err(ie)? };
+        let ptr = unsafe { self.builder.build_in_bounds_gep(self.ctx.i8_type(), data, &[offset], "elem").map_err(ie)? };
         Ok(ptr)
     }
 

@@ -128,7 +128,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let bad = self.builder.build_int_compare(IntPredicate::UGE, idx, self.i64c(n), "oob").map_err(ie)?;
                 self.raise_if(bad, "IndexError", "tuple index out of range")?;
                 // A homogeneous tuple has the layout of an array of its element.
-                let slot = self.builder.build_alloca(self.ty(&t.ty), "tup").map_err(ie)?;
+                let slot = self.entry_alloca((self.ty(&t.ty)).into(), "tup")?;
                 self.builder.build_store(slot, v).map_err(ie)?;
                 let elem_t = self.ty(&e.ty);
                 let p = unsafe { self.builder.build_gep(elem_t, slot, &[idx], "p").map_err(ie)? };
@@ -591,7 +591,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         for p in parts {
             args.push(self.builder.build_float_ext(*p, f64t, "w").map_err(ie)?.into());
         }
-        let out = self.builder.build_alloca(f64t.array_type(2), "cout").map_err(ie)?;
+        let out = self.entry_alloca((f64t.array_type(2)).into(), "cout")?;
         args.push(out.into());
         let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = parts.iter().map(|_| f64t.into()).collect();
         params.push(self.ctx.ptr_type(AddressSpace::default()).into());
@@ -659,7 +659,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             _ => {}
         }
         let callee = self.module.get_function(sym).ok_or_else(|| ie(format!("callee {sym} is not in the compile unit")))?;
-        let out = self.builder.build_alloca(self.ty(ret), "callret").map_err(ie)?;
+        let out = self.entry_alloca((self.ty(ret)).into(), "callret")?;
         let exc = self.llfunc.get_nth_param(1).unwrap();
         let mut cargs: Vec<BasicMetadataValueEnum> = vec![out.into(), exc.into()];
         cargs.extend(vals.into_iter().map(BasicMetadataValueEnum::from));

@@ -219,9 +219,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         self.raise_if(empty, "ValueError", &format!("{which}() arg is an empty sequence"))?;
         let first_ptr = self.element_ptr(arr, ty, &[self.i64c(0)], Default::default())?;
         let first = self.load_element(first_ptr, a.dtype)?;
-        let acc = self.builder.build_alloca(first.get_type(), "acc").map_err(ie)?;
+        let acc = self.entry_alloca((first.get_type()).into(), "acc")?;
         self.builder.build_store(acc, first).map_err(ie)?;
-        let counter = self.builder.build_alloca(self.ctx.i64_type(), "k").map_err(ie)?;
+        let counter = self.entry_alloca((self.ctx.i64_type()).into(), "k")?;
         self.builder.build_store(counter, self.i64c(1)).map_err(ie)?;
         let head = self.new_block("ext.cond");
         let body = self.new_block("ext.body");
