@@ -109,6 +109,7 @@ def _make(func, signatures, options):
         error_model=options.get("error_model", "python"),
     )
     functools.update_wrapper(d, func)
+    d._enable_vectorcall()
     for sig in signatures:
         d.compile(_text_of_signature(sig))
     return d

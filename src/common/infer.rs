@@ -256,6 +256,11 @@ impl<'a> Typer<'a> {
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {
             self.stmt(s, &mut out)?;
+            // Code after a return, raise, break or continue never runs: like Numba, do not
+            // type it (it may only make sense on a path that was pruned).
+            if matches!(out.last(), Some(Stmt::Return(_) | Stmt::Raise { .. } | Stmt::Break | Stmt::Continue)) {
+                break;
+            }
         }
         Ok(out)
     }
@@ -304,6 +309,15 @@ impl<'a> Typer<'a> {
             }
             S::If(i) => {
                 let cond = self.condition(&i.test)?;
+                // A condition known at compile time (`x is None` where x's type says) prunes
+                // the branch not taken, as Numba's dead-branch pruning does, so that each
+                // branch is typed only where it can run.
+                if let ExprKind::Bool(taken) = cond.kind {
+                    let live = if taken { &i.body } else { &i.orelse };
+                    let live = self.block(live)?;
+                    out.extend(live);
+                    return Ok(());
+                }
                 let then_body = self.block(&i.body)?;
                 let else_body = self.block(&i.orelse)?;
                 out.push(Stmt::If { cond, then_body, else_body });
@@ -640,8 +654,19 @@ fn block_always_returns(block: &Block) -> bool {
     match block.last() {
         Some(Stmt::Return(_)) | Some(Stmt::Raise { .. }) => true,
         Some(Stmt::If { then_body, else_body, .. }) => block_always_returns(then_body) && block_always_returns(else_body),
+        // `while True:` without a break leaves only through return or raise.
+        Some(Stmt::While { cond: Expr { kind: ExprKind::Bool(true), .. }, body, .. }) => !breaks_out(body),
         _ => false,
     }
+}
+
+/// Whether a `break` in `block` leaves the loop that directly contains it.
+fn breaks_out(block: &Block) -> bool {
+    block.iter().any(|s| match s {
+        Stmt::Break => true,
+        Stmt::If { then_body, else_body, .. } => breaks_out(then_body) || breaks_out(else_body),
+        _ => false,
+    })
 }
 
 pub(crate) fn int_constant(c: &Constant) -> Option<i64> {

@@ -307,6 +307,9 @@ impl<'a> Typer<'a> {
     fn unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
         if op == ast::UnaryOp::Not {
             let t = self.truth(v)?;
+            if let ExprKind::Bool(b) = t.kind {
+                return Ok(Expr::new(ExprKind::Bool(!b), BOOL, span));
+            }
             return Ok(Expr::new(ExprKind::Unary(UnaryOp::Not, bx(t)), BOOL, span));
         }
         let v = self.strip_optional(v);
@@ -379,8 +382,17 @@ impl<'a> Typer<'a> {
                 return Err(Diagnostic::typing("unsupported-operator", "'is' is supported only for comparing with None", span)
                     .with_hint("use == to compare values"));
             };
-            let is_none = Expr::new(ExprKind::IsNone(bx(x)), BOOL, span);
-            return Ok(if op == C::IsNot { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(is_none)), BOOL, span) } else { is_none });
+            // Only an Optional decides at run time; otherwise the type answers.
+            let is_none = match x.ty {
+                Type::Optional(_) | Type::Unknown => Expr::new(ExprKind::IsNone(bx(x)), BOOL, span),
+                Type::NoneType => Expr::new(ExprKind::Bool(true), BOOL, span),
+                _ => Expr::new(ExprKind::Bool(false), BOOL, span),
+            };
+            return Ok(match (op == C::IsNot, &is_none.kind) {
+                (true, ExprKind::Bool(b)) => Expr::new(ExprKind::Bool(!b), BOOL, span),
+                (true, _) => Expr::new(ExprKind::Unary(UnaryOp::Not, bx(is_none)), BOOL, span),
+                (false, _) => is_none,
+            });
         }
         if matches!(op, C::In | C::NotIn) {
             return Err(Diagnostic::typing("unsupported-operator", "'in' is not supported yet", span));

@@ -26,6 +26,8 @@ pub struct Overload {
 
 #[pyclass(module = "ferrumba._core", dict, weakref, frozen, subclass)]
 pub struct Dispatcher {
+    /// Read by CPython through `tp_vectorcall_offset` (see `vectorcall.rs`).
+    vectorcall: crate::cpu::vectorcall::VectorcallFn,
     pub id: usize,
     py_func: Py<PyAny>,
     params: Vec<String>,
@@ -73,6 +75,7 @@ impl Dispatcher {
         }
         let id = register(py_func.clone_ref(py)).map_err(|d| typing_error(py, &d, None))?;
         Ok(Dispatcher {
+            vectorcall: crate::cpu::vectorcall::dispatcher_vectorcall,
             id,
             py_func,
             params,
@@ -86,44 +89,14 @@ impl Dispatcher {
 
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-        let bound;
-        let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != self.params.len() {
-            bound = self.bind_arguments(py, args, kwargs)?;
-            &bound
-        } else {
-            args
-        };
-        let mut slots = SlotBuf::new();
-        let found = {
-            let overloads = self.overloads.read().expect("overload list lock");
-            let mut found = None;
-            'overloads: for ov in overloads.iter() {
-                if ov.args.len() != args.len() {
-                    continue;
-                }
-                slots.clear();
-                for (a, t) in args.iter().zip(&ov.args) {
-                    if !unbox_exact(&a, t, &mut slots)? {
-                        continue 'overloads;
-                    }
-                }
-                found = Some(ov.clone());
-                break;
-            }
-            found
-        };
-        let ov = match found {
-            Some(ov) => ov,
-            None => {
-                let ov = self.resolve_slow(py, args)?;
-                slots.clear();
-                for (a, t) in args.iter().zip(&ov.args) {
-                    unbox(&a, t, &mut slots)?;
-                }
-                ov
-            }
-        };
-        self.run(py, &ov, &slots)
+        self.call_general(py, args, kwargs)
+    }
+
+    /// Switch this dispatcher's type to vectorcall (see `vectorcall.rs`); false where the
+    /// running CPython is not one whose layout ferrumba knows.
+    fn _enable_vectorcall(slf: &Bound<'_, Self>) -> bool {
+        let offset = (&slf.get().vectorcall as *const _ as usize) - (slf.as_ptr() as usize);
+        crate::cpu::vectorcall::enable(slf.as_any(), offset)
     }
 
     /// Compile eagerly for a signature string (Numba syntax).
@@ -184,6 +157,76 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// The whole calling convention: keywords, defaults, lookup, compile on a miss.
+    pub fn call_general(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        let bound;
+        let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != self.params.len() {
+            bound = self.bind_arguments(py, args, kwargs)?;
+            &bound
+        } else {
+            args
+        };
+        let mut slots = SlotBuf::new();
+        let found = {
+            let overloads = self.overloads.read().expect("overload list lock");
+            let mut found = None;
+            'overloads: for ov in overloads.iter() {
+                if ov.args.len() != args.len() {
+                    continue;
+                }
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    if !unbox_exact(&a, t, &mut slots)? {
+                        continue 'overloads;
+                    }
+                }
+                found = Some(ov.clone());
+                break;
+            }
+            found
+        };
+        let ov = match found {
+            Some(ov) => ov,
+            None => {
+                let ov = self.resolve_slow(py, args)?;
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    unbox(&a, t, &mut slots)?;
+                }
+                ov
+            }
+        };
+        self.run(py, &ov, &slots)
+    }
+
+    /// The hot path for positional arguments matching a compiled signature exactly;
+    /// `None` sends the call down the general path.
+    pub fn call_fast(&self, py: Python<'_>, args: &[*mut pyo3::ffi::PyObject]) -> Option<PyResult<Py<PyAny>>> {
+        if args.len() != self.params.len() {
+            return None;
+        }
+        let mut slots = SlotBuf::new();
+        let found = {
+            let overloads = self.overloads.read().expect("overload list lock");
+            let mut found = None;
+            'overloads: for ov in overloads.iter() {
+                slots.clear();
+                for (&a, t) in args.iter().zip(&ov.args) {
+                    let a = unsafe { pyo3::Borrowed::from_ptr(py, a) };
+                    match unbox_exact(&a, t, &mut slots) {
+                        Ok(true) => {}
+                        Ok(false) => continue 'overloads,
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                found = Some(ov.clone());
+                break;
+            }
+            found
+        }?;
+        Some(self.run(py, &found, &slots))
+    }
+
     /// Fill in keyword arguments and defaults, with Python's error messages.
     fn bind_arguments<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyTuple>> {
         let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;

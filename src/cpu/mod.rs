@@ -9,3 +9,4 @@ mod lower_expr;
 mod lower_math;
 pub mod lower_types;
 pub mod runtime;
+pub mod vectorcall;
