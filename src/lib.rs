@@ -36,9 +36,17 @@ fn typed_ir_of_source(source: &str, name: &str, arg_types: Vec<String>) -> PyRes
     Ok(f.to_string())
 }
 
+/// Arrays allocated by compiled code and not yet freed (for leak tests).
+#[pyfunction]
+fn live_allocations() -> usize {
+    cpu::memory::live_allocations()
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cpu::dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(typed_ir_of_source, m)?)?;
+    m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_class::<cpu::memory::MemoryOwner>()?;
     Ok(())
 }

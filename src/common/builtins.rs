@@ -85,7 +85,11 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
             || MATH_BINARY.contains(&attr)
             || matches!(attr, "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "isclose" | "gcd" | "factorial" | "fsum"),
         "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
-        "numpy" => NUMPY_SCALAR.iter().any(|(n, _)| *n == attr) || matches!(attr, "maximum" | "minimum" | "power" | "sign"),
+        "numpy" => {
+            NUMPY_SCALAR.iter().any(|(n, _)| *n == attr)
+                || matches!(attr, "maximum" | "minimum" | "power" | "sign")
+                || crate::common::numpy::ARRAY_FUNCTIONS.contains(&attr)
+        }
         _ => false,
     };
     if known {
@@ -235,6 +239,9 @@ impl<'a> Typer<'a> {
 
     fn call_builtin(&mut self, path: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
         let (module, name) = path.split_once('.').unwrap_or(("builtins", path));
+        if module == "numpy" {
+            return self.numpy_call(name, args, kwargs, span);
+        }
         if !kwargs.is_empty() && !matches!((module, name), ("builtins", "enumerate")) {
             return Err(Diagnostic::typing("unsupported", format!("'{name}' does not take keyword arguments in compiled code"), span));
         }
@@ -396,7 +403,6 @@ impl<'a> Typer<'a> {
                 Ok(self.math("gcd", vec![a, b], I64, span))
             }
             ("cmath", f) => self.cmath(f, args, span),
-            ("numpy", f) => self.numpy_scalar(f, args, span),
             _ => Err(Diagnostic::typing("unsupported-function", format!("'{}' is not supported in compiled code", path.trim_start_matches("builtins.")), span)
                 .with_hint("see the README for the supported builtins and math functions")),
         }
@@ -531,7 +537,7 @@ impl<'a> Typer<'a> {
         })
     }
 
-    fn numpy_scalar(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+    pub(crate) fn numpy_scalar(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
         let rts: Vec<Expr> = {
             let mut v = vec![];
             for a in args {

@@ -235,6 +235,9 @@ impl<'a> Typer<'a> {
         if l.ty == Type::Unknown || r.ty == Type::Unknown {
             return Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span));
         }
+        if l.ty.array().is_some() || r.ty.array().is_some() {
+            return self.array_binary(op, l, r, span);
+        }
         let op = match op {
             O::Add => BinOp::Add,
             O::Sub => BinOp::Sub,
@@ -316,6 +319,14 @@ impl<'a> Typer<'a> {
         if v.ty == Type::Unknown {
             return Ok(v);
         }
+        if v.ty.array().is_some() {
+            return self.array_unary(op, v, span);
+        }
+        self.unary_scalar(op, v, span)
+    }
+
+    /// Unary +, - and ~ on a scalar.
+    pub(crate) fn unary_scalar(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
         let Some(s) = v.ty.scalar() else {
             return Err(Diagnostic::typing("unsupported-operator", format!("unary operator is not supported on {}", v.ty), span));
         };
@@ -411,6 +422,9 @@ impl<'a> Typer<'a> {
         if l.ty == Type::Unknown || r.ty == Type::Unknown {
             return Ok(Expr::new(ExprKind::Bool(false), BOOL, span));
         }
+        if l.ty.array().is_some() || r.ty.array().is_some() {
+            return self.array_compare(op, l, r, span);
+        }
         // Tuples compare element-wise, lexicographically.
         if let (Type::Tuple(a), Type::Tuple(b)) = (&l.ty, &r.ty) {
             if matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
@@ -472,9 +486,8 @@ impl<'a> Typer<'a> {
                     ast::Expr::Tuple(t) => t.elts.iter().collect(),
                     other => vec![other],
                 };
-                if parts.iter().any(|p| matches!(p, ast::Expr::Slice(_))) {
-                    return Err(Diagnostic::typing("unsupported", "array slicing is not supported yet", span)
-                        .with_hint("index single elements, a[i, j]"));
+                if parts.iter().any(|p| matches!(p, ast::Expr::Slice(_))) || parts.len() < a.ndim as usize {
+                    return self.array_view(base, &parts, span);
                 }
                 let mut indices = vec![];
                 for p in parts {
@@ -485,12 +498,7 @@ impl<'a> Typer<'a> {
                     indices.push(self.index_int(i, span)?);
                 }
                 if indices.len() != a.ndim as usize {
-                    return Err(Diagnostic::typing(
-                        "unsupported",
-                        format!("indexing a {}-d array with {} indices (partial indexing gives a view, not supported yet)", a.ndim, indices.len()),
-                        span,
-                    )
-                    .with_hint("give one index per dimension"));
+                    return Err(Diagnostic::typing("index-out-of-range", format!("too many indices for a {}-d array", a.ndim), span));
                 }
                 Ok(Expr::new(ExprKind::ArrayGet(bx(base), indices), Type::Scalar(a.dtype), span))
             }
@@ -519,7 +527,8 @@ impl<'a> Typer<'a> {
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
         let Expr { kind: ExprKind::ArrayGet(_, indices), .. } = self.subscript(array.clone(), index, span)? else {
-            return Err(Diagnostic::internal("array subscript did not produce an element access"));
+            return Err(Diagnostic::typing("unsupported", "assigning to a slice of an array is not supported yet", span)
+                .with_hint("assign element by element in a loop"));
         };
         let value = self.strip_optional(value);
         if value.ty.scalar().is_none() && value.ty != Type::Unknown {
@@ -576,9 +585,10 @@ impl<'a> Typer<'a> {
         Ok(match seq {
             Value::Rt(e) => match &e.ty {
                 Type::Array(a) if a.ndim == 1 => Expr::new(ExprKind::ArrayGet(bx(e.clone()), vec![i]), Type::Scalar(a.dtype), span),
-                Type::Array(_) => {
-                    return Err(Diagnostic::typing("unsupported", "iterating over a multi-dimensional array (rows as views) is not supported yet", span)
-                        .with_hint("loop over range(a.shape[0]) and index elements"))
+                Type::Array(a) => {
+                    // Rows of a multi-dimensional array are views.
+                    let ty = Type::Array(crate::common::types::ArrayType { ndim: a.ndim - 1, ..a.clone() });
+                    Expr::new(ExprKind::ArrayView(bx(e.clone()), vec![crate::common::ir::SliceItem::Index(i)]), ty, span)
                 }
                 Type::Tuple(items) => match e.ty.homogeneous_element() {
                     Some(t) => Expr::new(ExprKind::TupleGetDyn(bx(e.clone()), bx(i)), t.clone(), span),

@@ -52,6 +52,14 @@ pub enum Stmt {
     Print(Vec<Expr>),
 }
 
+#[derive(Clone, Debug)]
+pub enum SliceItem {
+    /// An integer index: the dimension disappears.
+    Index(Expr),
+    /// `start:stop:step`, each part optional (Python's defaults apply).
+    Range(Option<Expr>, Option<Expr>, Option<Expr>),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {
     Add,
@@ -129,6 +137,21 @@ pub enum ExprKind {
     Unwrap(Box<Expr>),
     /// Call to another specialization, by symbol.
     Call(String, Vec<Expr>),
+    /// Run statements, then evaluate to a value: how the front end expands library calls
+    /// (`np.nonzero`, ...) into loops inside an expression.
+    Block(Vec<Stmt>, Box<Expr>),
+    /// A new C-contiguous array of the given dimensions, contents uninitialized.
+    ArrayEmpty(Vec<Expr>),
+    /// A view of an array: one item per leading dimension (the rest are kept whole).
+    ArrayView(Box<Expr>, Vec<SliceItem>),
+    /// A new array whose every element is `body`, evaluated with `MapInput(k)` reading
+    /// element k of `inputs` (scalars broadcast; arrays broadcast by NumPy's rules) and
+    /// `MapIndex(d)` the index along output dimension d. `shape` fixes the output shape
+    /// (array creation); without it the inputs' broadcast shape is used. Fused array
+    /// expressions are one Map: one loop, no temporaries.
+    Map { inputs: Vec<Expr>, body: Box<Expr>, shape: Option<Vec<Expr>> },
+    MapInput(usize),
+    MapIndex(usize),
     /// A numeric built-in lowered natively (`sqrt`, `floor`, `atan2`, `abs`, ...); the name
     /// is the C math library's, operands already have the type it computes in.
     Math(&'static str, Vec<Expr>),
@@ -292,6 +315,30 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::Unwrap(a) => format!("unwrap {}", show(func, a)),
         ExprKind::Call(sym, args) => format!("call {sym}({})", list(args)),
         ExprKind::Math(name, args) => format!("{name}({})", list(args)),
+        ExprKind::Block(stmts, value) => {
+            let mut inner = String::new();
+            write_block(func, stmts, 1, &mut inner);
+            let inner: Vec<&str> = inner.lines().map(str::trim).collect();
+            format!("block {{ {}; {} }}", inner.join("; "), show(func, value))
+        }
+        ExprKind::ArrayEmpty(dims) => format!("empty({})", list(dims)),
+        ExprKind::ArrayView(a, items) => {
+            let opt = |x: &Option<Expr>| x.as_ref().map(|e| show(func, e)).unwrap_or_default();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|it| match it {
+                    SliceItem::Index(i) => show(func, i),
+                    SliceItem::Range(a, b, c) => format!("{}:{}:{}", opt(a), opt(b), opt(c)),
+                })
+                .collect();
+            format!("view {}[{}]", show(func, a), parts.join(", "))
+        }
+        ExprKind::Map { inputs, body, shape } => {
+            let shape = shape.as_ref().map(|s| format!(" shape=({})", list(s))).unwrap_or_default();
+            format!("map({}){shape} -> {}", list(inputs), show(func, body))
+        }
+        ExprKind::MapInput(k) => return format!("${k}:{}", e.ty),
+        ExprKind::MapIndex(d) => return format!("$index{d}"),
     };
     format!("({body}):{}", e.ty)
 }

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod infer;
 mod infer_expr;
 pub mod ir;
+pub mod numpy;
 pub mod parse;
 pub mod resolve;
 pub mod signature;

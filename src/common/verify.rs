@@ -46,6 +46,31 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
         ExprKind::IfElse(c, a, b) => vec![c, a, b],
         ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::Math(_, items) => items.iter().collect(),
         ExprKind::ArrayGet(a, idx) => std::iter::once(a.as_ref()).chain(idx.iter()).collect(),
+        ExprKind::Block(stmts, value) => {
+            if let Some(u) = block_unknown(f, stmts) {
+                return Some(u);
+            }
+            vec![value]
+        }
+        ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
+        ExprKind::ArrayView(a, items) => {
+            let mut v = vec![a.as_ref()];
+            for it in items {
+                match it {
+                    crate::common::ir::SliceItem::Index(i) => v.push(i),
+                    crate::common::ir::SliceItem::Range(a, b, c) => v.extend([a, b, c].into_iter().flatten()),
+                }
+            }
+            v
+        }
+        ExprKind::Map { inputs, body, shape } => {
+            let mut v: Vec<&Expr> = inputs.iter().collect();
+            v.push(body);
+            if let Some(s) = shape {
+                v.extend(s.iter());
+            }
+            v
+        }
         _ => vec![],
     };
     children.into_iter().find_map(|c| expr_unknown(f, c))

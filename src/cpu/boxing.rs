@@ -352,20 +352,90 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             }
         }
         Type::Array(a) => {
-            let _meminfo = next();
+            let meminfo = next();
             let parent = next();
-            *pos += 1 + 2 * a.ndim as usize;
-            if parent == 0 {
-                return Err(PyTypeError::new_err("returning arrays created inside compiled code needs the NumPy runtime, not available yet"));
+            let data = next();
+            let nd = a.ndim as usize;
+            let mut dims: Vec<isize> = (0..nd).map(|_| next() as isize).collect();
+            let mut strides: Vec<isize> = (0..nd).map(|_| next() as isize).collect();
+            if meminfo == 0 && parent != 0 {
+                let parent_obj = unsafe { Bound::from_borrowed_ptr(py, parent as *mut pyo3::ffi::PyObject) };
+                if same_view(&parent_obj, data, &dims, &strides) {
+                    // The argument array itself came back: hand back that same object.
+                    return Ok(parent_obj.unbind());
+                }
+                return new_ndarray(py, a, data, &mut dims, &mut strides, parent_obj.unbind());
             }
-            // The array came in as an argument: hand back that same object.
-            unsafe { Bound::from_borrowed_ptr(py, parent as *mut pyo3::ffi::PyObject) }.unbind()
+            if meminfo == 0 {
+                return Err(PyTypeError::new_err("internal: an array without an owner reached the Python boundary"));
+            }
+            let owner = Py::new(py, crate::cpu::memory::MemoryOwner::new(meminfo as *mut crate::cpu::memory::MemInfo))?;
+            new_ndarray(py, a, data, &mut dims, &mut strides, owner.into_any())?
         }
         Type::Range => {
             let (a, b, c) = (next() as i64, next() as i64, next() as i64);
             py.import("builtins")?.getattr("range")?.call1((a, b, c))?.unbind()
         }
     })
+}
+
+fn same_view(parent: &Bound<'_, PyAny>, data: u64, dims: &[isize], strides: &[isize]) -> bool {
+    let Ok(arr) = parent.cast::<PyUntypedArray>() else { return false };
+    unsafe {
+        let f = &(*arr.as_array_ptr()).fields;
+        f.data as u64 == data
+            && f.nd as usize == dims.len()
+            && (0..dims.len()).all(|k| *f.dimensions.add(k) == dims[k] && *f.strides.add(k) == strides[k])
+    }
+}
+
+fn type_num_of(s: Scalar) -> i32 {
+    match s {
+        Scalar::Bool => 0,
+        Scalar::I8 => 1,
+        Scalar::U8 => 2,
+        Scalar::I16 => 3,
+        Scalar::U16 => 4,
+        Scalar::I32 => 5,
+        Scalar::U32 => 6,
+        Scalar::I64 => 7,
+        Scalar::U64 => 8,
+        Scalar::F32 => 11,
+        Scalar::F64 => 12,
+        Scalar::C64 => 14,
+        Scalar::C128 => 15,
+    }
+}
+
+/// An ndarray over memory compiled code owns (or a view of an argument), kept alive by
+/// `base`; no copy.
+fn new_ndarray(py: Python<'_>, a: &ArrayType, data: u64, dims: &mut [isize], strides: &mut [isize], base: Py<PyAny>) -> PyResult<Py<PyAny>> {
+    use numpy::npyffi::{NpyTypes, PY_ARRAY_API};
+    unsafe {
+        let descr = PY_ARRAY_API.PyArray_DescrFromType(py, type_num_of(a.dtype));
+        let subtype = numpy::npyffi::get_type_object(py, NpyTypes::PyArray_Type);
+        let flags = if a.readonly { 0 } else { NPY_ARRAY_WRITEABLE };
+        let arr = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            subtype,
+            descr,
+            dims.len() as i32,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            data as *mut std::ffi::c_void,
+            flags,
+            std::ptr::null_mut(),
+        );
+        if arr.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        // SetBaseObject steals the reference to `base`.
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, arr as *mut numpy::npyffi::PyArrayObject, base.into_ptr()) < 0 {
+            pyo3::ffi::Py_DecRef(arr);
+            return Err(PyErr::fetch(py));
+        }
+        Ok(Bound::from_owned_ptr(py, arr).unbind())
+    }
 }
 
 pub fn describe_python_type(arg: &Bound<'_, PyAny>) -> String {

@@ -337,11 +337,15 @@ impl Dispatcher {
         } else {
             unsafe { entry(slots.as_ptr(), ret_buf.as_mut_ptr(), &mut exc) }
         };
-        if status != 0 {
-            return Err(raised(py, &exc));
-        }
-        let mut pos = 0;
-        box_value(py, &ov.ret, ret_buf, &mut pos)
+        let result = if status != 0 {
+            Err(raised(py, &exc))
+        } else {
+            let mut pos = 0;
+            box_value(py, &ov.ret, ret_buf, &mut pos)
+        };
+        // After boxing (which takes references to escaping arrays), free the rest.
+        crate::cpu::memory::release_arena();
+        result
     }
 }
 

@@ -78,6 +78,8 @@ pub(crate) struct Lowerer<'a, 'ctx> {
     pub options: &'a LowerOptions,
     /// Raise blocks shared by every site raising the same exception.
     raise_blocks: HashMap<(String, Option<String>), BasicBlock<'ctx>>,
+    /// The element values a `Map` body is being evaluated with.
+    pub map_frame: crate::cpu::lower_array::MapFrame<'ctx>,
 }
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
@@ -93,6 +95,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             loops: vec![],
             options,
             raise_blocks: HashMap::new(),
+            map_frame: Default::default(),
         }
     }
 

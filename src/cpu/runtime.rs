@@ -140,6 +140,37 @@ extern "C" fn range_len(start: i64, stop: i64, step: i64) -> i64 {
     }
 }
 
+/// Python's slice normalization (`PySlice_AdjustIndices`): start and length of
+/// `[lo:hi:step]` over `len` items; bit 0 of `flags` says lo was given, bit 1 hi.
+extern "C" fn slice(len: i64, lo: i64, hi: i64, step: i64, flags: i64, out: *mut [i64; 2]) {
+    let clamp = |v: i64, given: bool, default: i64| -> i64 {
+        if !given {
+            return default;
+        }
+        let v = if v < 0 { v + len } else { v };
+        if v < 0 {
+            if step < 0 { -1 } else { 0 }
+        } else if v >= len {
+            if step < 0 { len - 1 } else { len }
+        } else {
+            v
+        }
+    };
+    let (start, stop) = if step > 0 {
+        (clamp(lo, flags & 1 != 0, 0), clamp(hi, flags & 2 != 0, len))
+    } else {
+        (clamp(lo, flags & 1 != 0, len - 1), clamp(hi, flags & 2 != 0, -1))
+    };
+    let n = if step > 0 {
+        if start < stop { (stop - start - 1) / step + 1 } else { 0 }
+    } else if stop < start {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    };
+    unsafe { *out = [start, n] };
+}
+
 /// `round(x, ndigits)` for floats, Numba's algorithm: scale, round half to even, unscale.
 pub extern "C" fn round_ndigits(x: f64, ndigits: i64) -> f64 {
     if !x.is_finite() {
@@ -339,6 +370,7 @@ extern "C" fn crect(r: f64, phi: f64, out: *mut [f64; 2]) {
 /// Every runtime symbol compiled code may reference, with its address.
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
+        ("ferrumba_rt_alloc", crate::cpu::memory::alloc_array as *const () as usize),
         ("ferrumba_rt_print_str", print_str as *const () as usize),
         ("ferrumba_rt_print_i64", print_i64 as *const () as usize),
         ("ferrumba_rt_print_u64", print_u64 as *const () as usize),
@@ -348,6 +380,7 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_print_flush", print_flush as *const () as usize),
         ("ferrumba_rt_ipow", ipow as *const () as usize),
         ("ferrumba_rt_upow", upow as *const () as usize),
+        ("ferrumba_rt_slice", slice as *const () as usize),
         ("ferrumba_rt_range_len", range_len as *const () as usize),
         ("ferrumba_rt_round_ndigits", round_ndigits as *const () as usize),
         ("ferrumba_rt_round_int", round_int as *const () as usize),
@@ -393,6 +426,13 @@ mod tests {
         assert_eq!(round_int(35, -1), 40);
         assert_eq!(round_int(-25, -1), -20);
         assert_eq!(gcd(-12, 18), 6);
+        let mut out = [0i64; 2];
+        slice(10, 2, 0, 1, 1, &mut out);
+        assert_eq!(out, [2, 8]);
+        slice(10, 0, 0, -3, 0, &mut out);
+        assert_eq!(out, [9, 4]);
+        slice(5, -100, 100, 2, 3, &mut out);
+        assert_eq!(out, [0, 3]);
         assert_eq!(frexp(8.0), (0.5, 4));
         assert_eq!(frexp(-0.75), (-0.75, 0));
         assert_eq!(frexp(5e-324), (0.5, -1073));

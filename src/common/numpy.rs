@@ -1,0 +1,427 @@
+//! Typing of NumPy inside compiled code: array creation, element-wise array expressions
+//! (fused into one `Map`), ufuncs on arrays, slicing views and `np.nonzero`.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::infer::{describe_value, Typer, Value};
+use crate::common::ir::{BinOp, Expr, ExprKind, SliceItem, Stmt};
+use crate::common::parse::span_of;
+use crate::common::types::{arith_promote, ArrayType, Layout, Scalar, Type, F64, I64};
+use rustpython_parser::ast;
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+/// NumPy functions that build arrays, handled here rather than as scalar functions.
+pub const ARRAY_FUNCTIONS: &[&str] =
+    &["empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "nonzero", "copy"];
+
+fn new_array(dtype: Scalar, ndim: u32) -> Type {
+    Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
+}
+
+impl<'a> Typer<'a> {
+    /// Split an operand of an element-wise operation into Map inputs and the scalar
+    /// expression standing for its element; an unmaterialized Map is fused into the new one.
+    fn map_operand(&mut self, e: Expr, inputs: &mut Vec<Expr>) -> Expr {
+        let span = e.span;
+        match e.kind {
+            ExprKind::Map { inputs: inner, mut body, shape: None } => {
+                let mut remap = vec![];
+                for x in inner {
+                    remap.push(self.add_map_input(x, inputs));
+                }
+                // Inputs may have been deduplicated, so renumber through the table.
+                renumber(&mut body, &remap);
+                *body
+            }
+            _ => {
+                let ty = match &e.ty {
+                    Type::Array(a) => Type::Scalar(a.dtype),
+                    other => other.clone(),
+                };
+                let k = self.add_map_input(e, inputs);
+                Expr::new(ExprKind::MapInput(k), ty, span)
+            }
+        }
+    }
+
+    fn add_map_input(&mut self, e: Expr, inputs: &mut Vec<Expr>) -> usize {
+        // The same variable read twice (`a*b - 4.1*a`) is one input.
+        if let ExprKind::Var(v) = e.kind {
+            if let Some(k) = inputs.iter().position(|x| matches!(x.kind, ExprKind::Var(w) if w == v)) {
+                return k;
+            }
+        }
+        inputs.push(e);
+        inputs.len() - 1
+    }
+
+    fn result_map(&mut self, inputs: Vec<Expr>, body: Expr, span: Span) -> Expr {
+        let ndim = inputs.iter().filter_map(|x| x.ty.array().map(|a| a.ndim)).max().unwrap_or(0);
+        let dtype = body.ty.scalar().unwrap_or(Scalar::F64);
+        Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, ndim), span)
+    }
+
+    /// `l op r` where at least one side is an array.
+    pub(crate) fn array_binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let mut inputs = vec![];
+        let le = self.map_operand(l, &mut inputs);
+        let re = self.map_operand(r, &mut inputs);
+        let body = self.binary(op, le, re, span)?;
+        Ok(self.result_map(inputs, body, span))
+    }
+
+    pub(crate) fn array_compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let mut inputs = vec![];
+        let le = self.map_operand(l, &mut inputs);
+        let re = self.map_operand(r, &mut inputs);
+        let body = self.compare(op, le, re, span)?;
+        Ok(self.result_map(inputs, body, span))
+    }
+
+    pub(crate) fn array_unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let mut inputs = vec![];
+        let x = self.map_operand(v, &mut inputs);
+        let body = match op {
+            // `not` of an array is ambiguous in NumPy too.
+            ast::UnaryOp::Not => return self.truth(Expr::new(ExprKind::Int(0), new_array(Scalar::Bool, 1), span)),
+            _ => self.unary_scalar(op, x, span)?,
+        };
+        Ok(self.result_map(inputs, body, span))
+    }
+
+    /// A ufunc applied element-wise: type the scalar function on placeholders.
+    fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
+        let mut inputs = vec![];
+        let mut scalar_args = vec![];
+        for a in args {
+            let x = self.map_operand(a, &mut inputs);
+            scalar_args.push(Value::Rt(x));
+        }
+        let body = match self.numpy_scalar(f, scalar_args, span)? {
+            Value::Rt(e) => e,
+            other => return Err(Diagnostic::internal(format!("ufunc {f} typed to {}", describe_value(&other)))),
+        };
+        Ok(Value::Rt(self.result_map(inputs, body, span)))
+    }
+
+    fn dtype_of(&self, v: &Value, span: Span) -> Result<Scalar, Diagnostic> {
+        match v {
+            Value::DType(s) => Ok(*s),
+            Value::Func(f) if f == "builtins.float" => Ok(Scalar::F64),
+            Value::Func(f) if f == "builtins.int" => Ok(Scalar::I64),
+            Value::Func(f) if f == "builtins.bool" => Ok(Scalar::Bool),
+            Value::Func(f) if f == "builtins.complex" => Ok(Scalar::C128),
+            Value::Str(s) => Scalar::from_name(s).ok_or_else(|| Diagnostic::typing("bad-argument", format!("unknown dtype '{s}'"), span)),
+            other => Err(Diagnostic::typing("bad-argument", format!("{} is not a dtype", describe_value(other)), span)
+                .with_hint("pass a NumPy type such as np.float64 or np.uint8")),
+        }
+    }
+
+    /// The dimensions a shape argument (an int or a tuple of ints) gives.
+    fn shape_dims(&mut self, v: Value, span: Span) -> Result<Vec<Expr>, Diagnostic> {
+        let e = self.as_rt(v, span)?;
+        match e.ty.clone() {
+            Type::Tuple(items) => {
+                let mut dims = vec![];
+                for (i, _) in items.iter().enumerate() {
+                    let item = Expr::new(ExprKind::TupleGet(bx(e.clone()), i), items[i].clone(), span);
+                    dims.push(self.index_int(item, span)?);
+                }
+                Ok(dims)
+            }
+            _ => Ok(vec![self.index_int(e, span)?]),
+        }
+    }
+
+    fn like_shape(&mut self, a: &Expr, span: Span) -> Result<(Vec<Expr>, Scalar), Diagnostic> {
+        let Type::Array(at) = &a.ty else {
+            return Err(Diagnostic::typing("bad-argument", format!("expected an array, got {}", a.ty), span));
+        };
+        let dims = (0..at.ndim as usize).map(|k| Expr::new(ExprKind::ArrayShape(bx(a.clone()), k), I64, span)).collect();
+        Ok((dims, at.dtype))
+    }
+
+    fn filled(&mut self, dims: Vec<Expr>, dtype: Scalar, value: Option<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        let ndim = dims.len() as u32;
+        let ty = new_array(dtype, ndim);
+        let Some(value) = value else {
+            return Ok(Expr::new(ExprKind::ArrayEmpty(dims), ty, span));
+        };
+        let mut inputs = vec![];
+        let x = self.map_operand(value, &mut inputs);
+        let body = self.coerce(x, &Type::Scalar(dtype), span)?;
+        Ok(Expr::new(ExprKind::Map { inputs, body: bx(body), shape: Some(dims) }, ty, span))
+    }
+
+    /// NumPy functions taking or making arrays. Scalar-only calls go to `numpy_scalar`.
+    pub(crate) fn numpy_call(&mut self, f: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
+        let mut args = args;
+        let mut dtype_kw = None;
+        let mut fill_kw = None;
+        for (k, v) in kwargs {
+            match k.as_str() {
+                "dtype" => dtype_kw = Some(v),
+                "fill_value" => fill_kw = Some(v),
+                _ => return Err(Diagnostic::typing("unsupported", format!("numpy.{f}() keyword '{k}' is not supported"), span)),
+            }
+        }
+        let const_value = |k: i64, dtype: Scalar| {
+            let c = if dtype.is_float() || dtype.is_complex() { ExprKind::Float(k as f64) } else { ExprKind::Int(k) };
+            let t = if dtype.is_float() || dtype.is_complex() { F64 } else { I64 };
+            Expr::new(c, t, span)
+        };
+        match f {
+            "empty" | "zeros" | "ones" | "full" => {
+                if args.is_empty() {
+                    return Err(Diagnostic::typing("bad-arity", format!("numpy.{f}() needs a shape"), span));
+                }
+                let shape = args.remove(0);
+                let fill = if f == "full" {
+                    match fill_kw.take().or_else(|| if args.is_empty() { None } else { Some(args.remove(0)) }) {
+                        Some(v) => Some(self.as_rt(v, span)?),
+                        None => return Err(Diagnostic::typing("bad-arity", "numpy.full() needs a fill value", span)),
+                    }
+                } else {
+                    None
+                };
+                let dtype_v = dtype_kw.or_else(|| if args.is_empty() { None } else { Some(args.remove(0)) });
+                let dtype = match (&dtype_v, &fill) {
+                    (Some(d), _) => self.dtype_of(d, span)?,
+                    (None, Some(v)) => v.ty.scalar().unwrap_or(Scalar::F64),
+                    (None, None) => Scalar::F64,
+                };
+                let dims = self.shape_dims(shape, span)?;
+                let value = match f {
+                    "zeros" => Some(const_value(0, dtype)),
+                    "ones" => Some(const_value(1, dtype)),
+                    "full" => fill,
+                    _ => None,
+                };
+                Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
+            }
+            "empty_like" | "zeros_like" | "ones_like" | "full_like" | "copy" => {
+                if args.is_empty() {
+                    return Err(Diagnostic::typing("bad-arity", format!("numpy.{f}() needs an array"), span));
+                }
+                let a = self.as_rt(args.remove(0), span)?;
+                let (dims, own_dtype) = self.like_shape(&a, span)?;
+                if f == "copy" {
+                    return Ok(Value::Rt(self.copy_array(a, span)?));
+                }
+                let fill = if f == "full_like" {
+                    match fill_kw.take().or_else(|| if args.is_empty() { None } else { Some(args.remove(0)) }) {
+                        Some(v) => Some(self.as_rt(v, span)?),
+                        None => return Err(Diagnostic::typing("bad-arity", "numpy.full_like() needs a fill value", span)),
+                    }
+                } else {
+                    None
+                };
+                let dtype_v = dtype_kw.or_else(|| if args.is_empty() { None } else { Some(args.remove(0)) });
+                let dtype = match dtype_v {
+                    Some(d) => self.dtype_of(&d, span)?,
+                    None => own_dtype,
+                };
+                let value = match f {
+                    "zeros_like" => Some(const_value(0, dtype)),
+                    "ones_like" => Some(const_value(1, dtype)),
+                    "full_like" => fill,
+                    _ => None,
+                };
+                Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
+            }
+            "arange" => self.arange(args, dtype_kw, span),
+            "nonzero" => {
+                let [a] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "numpy.nonzero() takes one array", span))?;
+                let a = self.as_rt(a, span)?;
+                Ok(Value::Rt(self.nonzero(a, span)?))
+            }
+            _ => {
+                let mut rts = vec![];
+                for a in args {
+                    rts.push(self.as_rt(a, span)?);
+                }
+                if rts.iter().any(|e| e.ty.array().is_some()) {
+                    return self.ufunc_map(f, rts, span);
+                }
+                self.numpy_scalar(f, rts.into_iter().map(Value::Rt).collect(), span)
+            }
+        }
+    }
+
+    fn copy_array(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let mut inputs = vec![];
+        let x = self.map_operand(a, &mut inputs);
+        Ok(self.result_map(inputs, x, span))
+    }
+
+    fn arange(&mut self, args: Vec<Value>, dtype_kw: Option<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let mut rts = vec![];
+        for a in args {
+            rts.push(self.as_rt(a, span)?);
+        }
+        let zero = Expr::new(ExprKind::Int(0), I64, span);
+        let one = Expr::new(ExprKind::Int(1), I64, span);
+        let (start, stop, step) = match rts.len() {
+            1 => (zero, rts.pop().unwrap(), one),
+            2 => {
+                let stop = rts.pop().unwrap();
+                (rts.pop().unwrap(), stop, one)
+            }
+            3 => {
+                let step = rts.pop().unwrap();
+                let stop = rts.pop().unwrap();
+                (rts.pop().unwrap(), stop, step)
+            }
+            _ => return Err(Diagnostic::typing("bad-arity", "numpy.arange() takes 1 to 3 numbers", span)),
+        };
+        let natural = [&start, &stop, &step].iter().fold(Scalar::I64, |acc, e| arith_promote(acc, e.ty.scalar().unwrap_or(Scalar::F64)));
+        let dtype = match dtype_kw {
+            Some(d) => self.dtype_of(&d, span)?,
+            None => natural,
+        };
+        let t = Type::Scalar(natural);
+        let (start, stop, step) = (self.coerce(start, &t, span)?, self.coerce(stop, &t, span)?, self.coerce(step, &t, span)?);
+        // Length as NumPy computes it: ceil((stop - start) / step), at least 0.
+        let len = if natural.is_int() {
+            let r = Expr::new(ExprKind::Call("range".into(), vec![start.clone(), stop, step.clone()]), Type::Range, span);
+            Expr::new(ExprKind::Call("range.len".into(), vec![r]), I64, span)
+        } else {
+            let diff = Expr::new(ExprKind::Binary(BinOp::Sub, bx(stop), bx(start.clone())), F64, span);
+            let q = Expr::new(ExprKind::Binary(BinOp::TrueDiv, bx(diff), bx(step.clone())), F64, span);
+            let c = Expr::new(ExprKind::Math("ceil", vec![q]), F64, span);
+            let n = self.coerce(c, &I64, span)?;
+            Expr::new(ExprKind::Math("max", vec![n, Expr::new(ExprKind::Int(0), I64, span)]), I64, span)
+        };
+        let index = Expr::new(ExprKind::MapIndex(0), I64, span);
+        let index = self.coerce(index, &t, span)?;
+        let offset = Expr::new(ExprKind::Binary(BinOp::Mul, bx(index), bx(step)), t.clone(), span);
+        let value = Expr::new(ExprKind::Binary(BinOp::Add, bx(start), bx(offset)), t, span);
+        let body = self.coerce(value, &Type::Scalar(dtype), span)?;
+        Ok(Value::Rt(Expr::new(ExprKind::Map { inputs: vec![], body: bx(body), shape: Some(vec![len]) }, new_array(dtype, 1), span)))
+    }
+
+    /// `np.nonzero(a)` of a 1-d array: count, allocate, fill.
+    fn nonzero(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let Some(at) = a.ty.array().cloned() else {
+            return Err(Diagnostic::typing("bad-argument", format!("numpy.nonzero() takes an array, not {}", a.ty), span));
+        };
+        if at.ndim != 1 {
+            return Err(Diagnostic::typing("unsupported", "numpy.nonzero() of a multi-dimensional array is not supported yet", span)
+                .with_hint("ravel the array first, or loop over its elements"));
+        }
+        let mut stmts = vec![];
+        let arr = self.temp("nz_array", a.ty.clone());
+        let name = self.vars[arr].name.clone();
+        stmts.push(self.assign(&name, a, span)?);
+        let count = self.temp("nz_count", I64);
+        let index = self.temp("nz_i", I64);
+        let slot = self.temp("nz_k", I64);
+        let out = self.temp("nz_out", new_array(Scalar::I64, 1));
+        let int = |v: i64| Expr::new(ExprKind::Int(v), I64, span);
+        let var = |t: &Self, v: usize| t.var_expr(v, span);
+        let len = Expr::new(ExprKind::ArrayShape(bx(var(self, arr)), 0), I64, span);
+        let elem = Expr::new(ExprKind::ArrayGet(bx(var(self, arr)), vec![var(self, index)]), Type::Scalar(at.dtype), span);
+        let is_set = self.truth(elem)?;
+        let bump = |t: &Self, v: usize| Stmt::Assign(v, Expr::new(ExprKind::Binary(BinOp::Add, bx(var(t, v)), bx(int(1))), I64, span));
+        stmts.push(Stmt::Assign(count, int(0)));
+        stmts.push(Stmt::ForRange {
+            var: index,
+            start: int(0),
+            stop: len.clone(),
+            step: int(1),
+            body: vec![Stmt::If { cond: is_set.clone(), then_body: vec![bump(self, count)], else_body: vec![] }],
+            orelse: vec![],
+        });
+        stmts.push(Stmt::Assign(out, Expr::new(ExprKind::ArrayEmpty(vec![var(self, count)]), new_array(Scalar::I64, 1), span)));
+        stmts.push(Stmt::Assign(slot, int(0)));
+        let store = Stmt::Store { array: var(self, out), indices: vec![var(self, slot)], value: var(self, index), span };
+        stmts.push(Stmt::ForRange {
+            var: index,
+            start: int(0),
+            stop: len,
+            step: int(1),
+            body: vec![Stmt::If { cond: is_set, then_body: vec![store, bump(self, slot)], else_body: vec![] }],
+            orelse: vec![],
+        });
+        let result = Expr::new(ExprKind::Tuple(vec![var(self, out)]), Type::Tuple(vec![new_array(Scalar::I64, 1)]), span);
+        Ok(Expr::new(ExprKind::Block(stmts, bx(result)), Type::Tuple(vec![new_array(Scalar::I64, 1)]), span))
+    }
+
+    /// `a[...]` with slices: a view sharing `a`'s memory.
+    pub(crate) fn array_view(&mut self, base: Expr, parts: &[&ast::Expr], span: Span) -> Result<Expr, Diagnostic> {
+        let at = base.ty.array().cloned().expect("array_view of an array");
+        if parts.len() > at.ndim as usize {
+            return Err(Diagnostic::typing("index-out-of-range", format!("too many indices for a {}-d array", at.ndim), span));
+        }
+        let mut items = vec![];
+        let mut kept = 0u32;
+        // C layout survives when leading dimensions are indexed and at most the first
+        // kept dimension is cut (without a step).
+        let mut c_contiguous = at.layout == Layout::C;
+        let mut seen_range = false;
+        for p in parts {
+            match p {
+                ast::Expr::Slice(s) => {
+                    let part = |x: &Option<Box<ast::Expr>>, this: &mut Self| -> Result<Option<Expr>, Diagnostic> {
+                        match x {
+                            None => Ok(None),
+                            Some(e) => {
+                                let v = this.rt(e)?;
+                                if v.ty == Type::NoneType {
+                                    return Ok(None);
+                                }
+                                Ok(Some(this.index_int(v, span_of(e.as_ref()))?))
+                            }
+                        }
+                    };
+                    let lo = part(&s.lower, self)?;
+                    let hi = part(&s.upper, self)?;
+                    let st = part(&s.step, self)?;
+                    let whole = lo.is_none() && hi.is_none() && st.is_none();
+                    if seen_range && !whole || st.is_some() {
+                        c_contiguous = false;
+                    }
+                    seen_range = true;
+                    kept += 1;
+                    items.push(SliceItem::Range(lo, hi, st));
+                }
+                other => {
+                    if seen_range {
+                        c_contiguous = false;
+                    }
+                    let i = self.rt(other)?;
+                    if i.ty.array().is_some() || matches!(i.ty, Type::NoneType | Type::Tuple(_)) {
+                        return Err(Diagnostic::typing("unsupported", "fancy indexing and np.newaxis are not supported yet", span_of(*other)));
+                    }
+                    items.push(SliceItem::Index(self.index_int(i, span)?));
+                }
+            }
+        }
+        let ndim = kept + (at.ndim - parts.len() as u32);
+        let layout = if c_contiguous { Layout::C } else { Layout::Any };
+        let ty = Type::Array(ArrayType { dtype: at.dtype, ndim, layout, readonly: at.readonly });
+        Ok(Expr::new(ExprKind::ArrayView(bx(base), items), ty, span))
+    }
+}
+
+fn renumber(e: &mut Expr, table: &[usize]) {
+    match &mut e.kind {
+        ExprKind::MapInput(k) => *k = table[*k],
+        ExprKind::Cast(x) | ExprKind::Unary(_, x) | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::IsNone(x) | ExprKind::Unwrap(x) => {
+            renumber(x, table)
+        }
+        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            renumber(a, table);
+            renumber(b, table);
+        }
+        ExprKind::IfElse(c, a, b) => {
+            renumber(c, table);
+            renumber(a, table);
+            renumber(b, table);
+        }
+        ExprKind::Tuple(items) | ExprKind::Math(_, items) => items.iter_mut().for_each(|x| renumber(x, table)),
+        _ => {}
+    }
+}

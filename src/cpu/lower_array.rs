@@ -1,0 +1,347 @@
+//! Arrays made by compiled code: allocation through the runtime, views (slicing), and the
+//! element-wise `Map` loop that fused array expressions and array creation lower to.
+
+use crate::common::diagnostic::Diagnostic;
+use crate::common::ir::{Expr, ExprKind, SliceItem};
+use crate::common::types::{ArrayType, Layout, Type};
+use crate::cpu::lower::{Lowerer, R};
+use crate::cpu::lower_types::{array_struct, ie, memory_type, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::{AddressSpace, IntPredicate};
+
+/// What a `Map` body reads while its loop runs.
+#[derive(Default)]
+pub struct MapFrame<'ctx> {
+    pub inputs: Vec<BasicValueEnum<'ctx>>,
+    pub index: Vec<IntValue<'ctx>>,
+}
+
+impl<'a, 'ctx> Lowerer<'a, 'ctx> {
+    fn array_parts(&self, v: BasicValueEnum<'ctx>, ndim: u32) -> R<(PointerValue<'ctx>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>)> {
+        let sv = v.into_struct_value();
+        let data = self.builder.build_extract_value(sv, ARRAY_DATA, "data").map_err(ie)?.into_pointer_value();
+        let shape = self.builder.build_extract_value(sv, ARRAY_SHAPE, "shape").map_err(ie)?.into_array_value();
+        let strides = self.builder.build_extract_value(sv, ARRAY_STRIDES, "strides").map_err(ie)?.into_array_value();
+        let mut dims = vec![];
+        let mut st = vec![];
+        for k in 0..ndim {
+            dims.push(self.builder.build_extract_value(shape, k, "dim").map_err(ie)?.into_int_value());
+            st.push(self.builder.build_extract_value(strides, k, "stride").map_err(ie)?.into_int_value());
+        }
+        Ok((data, dims, st))
+    }
+
+    fn make_array(&self, ndim: u32, meminfo: PointerValue<'ctx>, parent: PointerValue<'ctx>, data: PointerValue<'ctx>, dims: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> R<StructValue<'ctx>> {
+        let st = array_struct(self.ctx, ndim);
+        let b = &self.builder;
+        let mut agg = b.build_insert_value(st.get_undef(), meminfo, 0, "arr").map_err(ie)?.into_struct_value();
+        agg = b.build_insert_value(agg, parent, 1, "arr").map_err(ie)?.into_struct_value();
+        agg = b.build_insert_value(agg, data, ARRAY_DATA, "arr").map_err(ie)?.into_struct_value();
+        let i64t = self.ctx.i64_type();
+        let mut shape = i64t.array_type(ndim).get_undef();
+        let mut strd = i64t.array_type(ndim).get_undef();
+        for k in 0..ndim as usize {
+            shape = b.build_insert_value(shape, dims[k], k as u32, "shape").map_err(ie)?.into_array_value();
+            strd = b.build_insert_value(strd, strides[k], k as u32, "strides").map_err(ie)?.into_array_value();
+        }
+        agg = b.build_insert_value(agg, shape, ARRAY_SHAPE, "arr").map_err(ie)?.into_struct_value();
+        Ok(b.build_insert_value(agg, strd, ARRAY_STRIDES, "arr").map_err(ie)?.into_struct_value())
+    }
+
+    /// A new C-contiguous array from the runtime.
+    pub fn alloc_array(&mut self, ty: &Type, dims: &[IntValue<'ctx>]) -> R<StructValue<'ctx>> {
+        let a = ty.array().expect("allocating an array type");
+        let itemsize = self.i64c(a.dtype.itemsize() as i64);
+        let mut count = self.i64c(1);
+        for d in dims {
+            let negative = self.builder.build_int_compare(IntPredicate::SLT, *d, self.i64c(0), "negdim").map_err(ie)?;
+            self.raise_if(negative, "ValueError", "negative dimensions are not allowed")?;
+            count = self.builder.build_int_mul(count, *d, "count").map_err(ie)?;
+        }
+        let nbytes = self.builder.build_int_mul(count, itemsize, "nbytes").map_err(ie)?;
+        let ptr_t = self.ctx.ptr_type(AddressSpace::default());
+        let meminfo = self.call_runtime("ferrumba_rt_alloc", ptr_t.into(), &[nbytes.into()])?.into_pointer_value();
+        // MemInfo is { i64 refcount, ptr data, i64 size }.
+        let mi_t = self.ctx.struct_type(&[self.ctx.i64_type().into(), ptr_t.into(), self.ctx.i64_type().into()], false);
+        let data_field = self.builder.build_struct_gep(mi_t, meminfo, 1, "mi.data").map_err(ie)?;
+        let data = self.builder.build_load(ptr_t, data_field, "data").map_err(ie)?.into_pointer_value();
+        let mut strides = vec![itemsize; dims.len()];
+        let mut s = itemsize;
+        for k in (0..dims.len()).rev() {
+            strides[k] = s;
+            s = self.builder.build_int_mul(s, dims[k], "stride").map_err(ie)?;
+        }
+        self.make_array(a.ndim, meminfo, ptr_t.const_null(), data, dims, &strides)
+    }
+
+    pub fn lower_array_expr(&mut self, e: &Expr) -> R<BasicValueEnum<'ctx>> {
+        match &e.kind {
+            ExprKind::Block(stmts, value) => {
+                self.block(stmts)?;
+                self.expr(value)
+            }
+            ExprKind::ArrayEmpty(dims) => {
+                let d = dims.iter().map(|x| self.expr(x).map(|v| v.into_int_value())).collect::<R<Vec<_>>>()?;
+                Ok(self.alloc_array(&e.ty, &d)?.into())
+            }
+            ExprKind::ArrayView(base, items) => self.view(base, items, &e.ty),
+            ExprKind::Map { inputs, body, shape } => self.map(inputs, body, shape.as_deref(), &e.ty),
+            ExprKind::MapInput(k) => Ok(self.map_frame.inputs[*k]),
+            ExprKind::MapIndex(d) => Ok(self.map_frame.index[*d].into()),
+            _ => Err(Diagnostic::internal("lower_array_expr on a non-array expression")),
+        }
+    }
+
+    fn view(&mut self, base: &Expr, items: &[SliceItem], ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        let at = base.ty.array().expect("view of an array").clone();
+        let bv = self.expr(base)?;
+        let sv = bv.into_struct_value();
+        let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+        let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+        let (data, dims, strides) = self.array_parts(bv, at.ndim)?;
+        let mut offset = self.i64c(0);
+        let mut new_dims = vec![];
+        let mut new_strides = vec![];
+        for (k, item) in items.iter().enumerate() {
+            match item {
+                SliceItem::Index(i) => {
+                    let i = self.expr(i)?.into_int_value();
+                    let neg = self.builder.build_int_compare(IntPredicate::SLT, i, self.i64c(0), "neg").map_err(ie)?;
+                    let wrapped = self.builder.build_int_add(i, dims[k], "wrap").map_err(ie)?;
+                    let i = self.builder.build_select(neg, wrapped, i, "idx").map_err(ie)?.into_int_value();
+                    let bad = self.builder.build_int_compare(IntPredicate::UGE, i, dims[k], "oob").map_err(ie)?;
+                    self.raise_if(bad, "IndexError", "index is out of bounds")?;
+                    let term = self.builder.build_int_mul(i, strides[k], "off").map_err(ie)?;
+                    offset = self.builder.build_int_add(offset, term, "off").map_err(ie)?;
+                }
+                SliceItem::Range(lo, hi, step) => {
+                    let opt = |this: &mut Self, x: &Option<Expr>| -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
+                        match x {
+                            Some(e) => Ok((this.expr(e)?.into_int_value(), this.ctx.i64_type().const_int(1, false))),
+                            None => Ok((this.i64c(0), this.ctx.i64_type().const_zero())),
+                        }
+                    };
+                    let (lo, has_lo) = opt(self, lo)?;
+                    let (hi, has_hi) = opt(self, hi)?;
+                    let (st, has_st) = opt(self, step)?;
+                    let one = self.i64c(1);
+                    let step_v = self.builder.build_select(
+                        self.builder.build_int_compare(IntPredicate::NE, has_st, self.i64c(0), "hs").map_err(ie)?,
+                        st,
+                        one,
+                        "step",
+                    ).map_err(ie)?.into_int_value();
+                    let zero_step = self.builder.build_int_compare(IntPredicate::EQ, step_v, self.i64c(0), "zs").map_err(ie)?;
+                    self.raise_if(zero_step, "ValueError", "slice step cannot be zero")?;
+                    let flags = self.builder.build_or(has_lo, self.builder.build_left_shift(has_hi, one, "f").map_err(ie)?, "flags").map_err(ie)?;
+                    let i64t = self.ctx.i64_type();
+                    let out = self.entry_alloca(i64t.array_type(2).into(), "slice")?;
+                    self.call_runtime_ptr("ferrumba_rt_slice", &[dims[k].into(), lo.into(), hi.into(), step_v.into(), flags.into()], out)?;
+                    let arr = self.builder.build_load(i64t.array_type(2), out, "s").map_err(ie)?.into_array_value();
+                    let start = self.builder.build_extract_value(arr, 0, "start").map_err(ie)?.into_int_value();
+                    let len = self.builder.build_extract_value(arr, 1, "len").map_err(ie)?.into_int_value();
+                    let term = self.builder.build_int_mul(start, strides[k], "off").map_err(ie)?;
+                    offset = self.builder.build_int_add(offset, term, "off").map_err(ie)?;
+                    new_dims.push(len);
+                    new_strides.push(self.builder.build_int_mul(strides[k], step_v, "stride").map_err(ie)?);
+                }
+            }
+        }
+        for k in items.len()..at.ndim as usize {
+            new_dims.push(dims[k]);
+            new_strides.push(strides[k]);
+        }
+        let new_data = unsafe { self.builder.build_gep(self.ctx.i8_type(), data, &[offset], "view").map_err(ie)? };
+        let nd = ty.array().expect("view type").ndim;
+        Ok(self.make_array(nd, meminfo, parent, new_data, &new_dims, &new_strides)?.into())
+    }
+
+    fn call_runtime_ptr(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], out: PointerValue<'ctx>) -> R<()> {
+        let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
+        params.push(self.ctx.ptr_type(AddressSpace::default()).into());
+        let fn_ty = self.ctx.void_type().fn_type(&params, false);
+        let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));
+        let mut margs: Vec<inkwell::values::BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
+        margs.push(out.into());
+        self.builder.build_call(f, &margs, "").map_err(ie)?;
+        Ok(())
+    }
+
+    /// Evaluate a Map: broadcast shapes, allocate the result, and run one loop that
+    /// computes every element. Same-shape C-contiguous inputs take a flat loop LLVM can
+    /// vectorize; anything else takes a loop nest with broadcasting.
+    fn map(&mut self, inputs: &[Expr], body: &Expr, shape: Option<&[Expr]>, ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        let out_t = ty.array().expect("map makes an array").clone();
+        let nd = out_t.ndim as usize;
+        let mut vals = vec![];
+        for x in inputs {
+            vals.push(self.expr(x)?);
+        }
+        let mut parts = vec![];
+        for (x, v) in inputs.iter().zip(&vals) {
+            parts.push(match x.ty.array() {
+                Some(a) => Some((a.clone(), self.array_parts(*v, a.ndim)?)),
+                None => None,
+            });
+        }
+        let mut dims: Vec<IntValue> = match shape {
+            Some(s) => s.iter().map(|d| self.expr(d).map(|v| v.into_int_value())).collect::<R<Vec<_>>>()?,
+            None => vec![self.i64c(1); nd],
+        };
+        let fixed = shape.is_some();
+        for (a, (_, in_dims, _)) in parts.iter().flatten() {
+            let lead = nd - a.ndim as usize;
+            for j in 0..a.ndim as usize {
+                let (d, x) = (dims[lead + j], in_dims[j]);
+                let one = self.i64c(1);
+                let x_is_one = self.builder.build_int_compare(IntPredicate::EQ, x, one, "x1").map_err(ie)?;
+                let equal = self.builder.build_int_compare(IntPredicate::EQ, x, d, "eq").map_err(ie)?;
+                let ok = if fixed {
+                    self.builder.build_or(x_is_one, equal, "ok").map_err(ie)?
+                } else {
+                    let d_is_one = self.builder.build_int_compare(IntPredicate::EQ, d, one, "d1").map_err(ie)?;
+                    let ok = self.builder.build_or(x_is_one, equal, "ok").map_err(ie)?;
+                    self.builder.build_or(ok, d_is_one, "ok").map_err(ie)?
+                };
+                let bad = self.builder.build_not(ok, "bad").map_err(ie)?;
+                self.raise_if(bad, "ValueError", "operands could not be broadcast together")?;
+                if !fixed {
+                    dims[lead + j] = self.builder.build_select(x_is_one, d, x, "dim").map_err(ie)?.into_int_value();
+                }
+            }
+        }
+        let out = self.alloc_array(ty, &dims)?;
+        let out_data = self.builder.build_extract_value(out, ARRAY_DATA, "out").map_err(ie)?.into_pointer_value();
+        let mut size = self.i64c(1);
+        for d in &dims {
+            size = self.builder.build_int_mul(size, *d, "size").map_err(ie)?;
+        }
+        let uses_index = contains_map_index(body);
+        // Flat-loop condition: every array input has the output's shape and is C-contiguous.
+        let mut flat = self.ctx.bool_type().const_int((!(uses_index && nd > 1)) as u64, false);
+        for (a, (_, in_dims, _)) in parts.iter().flatten() {
+            if a.ndim as usize != nd || a.layout != Layout::C {
+                flat = self.ctx.bool_type().const_zero();
+                continue;
+            }
+            for k in 0..nd {
+                let eq = self.builder.build_int_compare(IntPredicate::EQ, in_dims[k], dims[k], "same").map_err(ie)?;
+                flat = self.builder.build_and(flat, eq, "flat").map_err(ie)?;
+            }
+        }
+        let flat_bb = self.new_block("map.flat");
+        let nest_bb = self.new_block("map.nest");
+        let done = self.new_block("map.done");
+        self.builder.build_conditional_branch(flat, flat_bb, nest_bb).map_err(ie)?;
+
+        // Flat loop over the elements in memory order.
+        self.builder.position_at_end(flat_bb);
+        let counter = self.entry_alloca(self.ctx.i64_type().into(), "map.i")?;
+        self.builder.build_store(counter, self.i64c(0)).map_err(ie)?;
+        let (head, body_bb, exit) = (self.new_block("flat.cond"), self.new_block("flat.body"), self.new_block("flat.end"));
+        self.builder.build_unconditional_branch(head).map_err(ie)?;
+        self.builder.position_at_end(head);
+        let i = self.builder.build_load(self.ctx.i64_type(), counter, "i").map_err(ie)?.into_int_value();
+        let more = self.builder.build_int_compare(IntPredicate::SLT, i, size, "more").map_err(ie)?;
+        self.builder.build_conditional_branch(more, body_bb, exit).map_err(ie)?;
+        self.builder.position_at_end(body_bb);
+        let mut frame = MapFrame { inputs: vec![], index: vec![i; nd.max(1)] };
+        for (v, p) in vals.iter().zip(&parts) {
+            frame.inputs.push(match p {
+                Some((a, (data, _, _))) => {
+                    let ptr = unsafe { self.builder.build_in_bounds_gep(memory_type(self.ctx, a.dtype), *data, &[i], "in").map_err(ie)? };
+                    self.load_element(ptr, a.dtype)?
+                }
+                None => *v,
+            });
+        }
+        self.emit_map_element(body, frame, out_data, &out_t, i)?;
+        let next = self.builder.build_int_nsw_add(i, self.i64c(1), "next").map_err(ie)?;
+        self.builder.build_store(counter, next).map_err(ie)?;
+        self.builder.build_unconditional_branch(head).map_err(ie)?;
+        self.builder.position_at_end(exit);
+        self.builder.build_unconditional_branch(done).map_err(ie)?;
+
+        // Loop nest with broadcasting, writing the output in C order.
+        self.builder.position_at_end(nest_bb);
+        let linear = self.entry_alloca(self.ctx.i64_type().into(), "map.lin")?;
+        self.builder.build_store(linear, self.i64c(0)).map_err(ie)?;
+        let mut counters = vec![];
+        let mut heads = vec![];
+        let mut exits = vec![];
+        let mut idx = vec![];
+        for (k, dim) in dims.iter().enumerate() {
+            let c = self.entry_alloca(self.ctx.i64_type().into(), "nest.i")?;
+            self.builder.build_store(c, self.i64c(0)).map_err(ie)?;
+            let (h, b, x) = (self.new_block("nest.cond"), self.new_block("nest.body"), self.new_block("nest.end"));
+            self.builder.build_unconditional_branch(h).map_err(ie)?;
+            self.builder.position_at_end(h);
+            let iv = self.builder.build_load(self.ctx.i64_type(), c, "i").map_err(ie)?.into_int_value();
+            let more = self.builder.build_int_compare(IntPredicate::SLT, iv, *dim, "more").map_err(ie)?;
+            self.builder.build_conditional_branch(more, b, x).map_err(ie)?;
+            self.builder.position_at_end(b);
+            let _ = k;
+            counters.push(c);
+            heads.push(h);
+            exits.push(x);
+            idx.push(iv);
+        }
+        let mut frame = MapFrame { inputs: vec![], index: idx.clone() };
+        for (v, p) in vals.iter().zip(&parts) {
+            frame.inputs.push(match p {
+                Some((a, (data, in_dims, in_strides))) => {
+                    let lead = nd - a.ndim as usize;
+                    let mut off = self.i64c(0);
+                    for j in 0..a.ndim as usize {
+                        let is_one = self.builder.build_int_compare(IntPredicate::EQ, in_dims[j], self.i64c(1), "b1").map_err(ie)?;
+                        let ij = self.builder.build_select(is_one, self.i64c(0), idx[lead + j], "bi").map_err(ie)?.into_int_value();
+                        let t = self.builder.build_int_mul(ij, in_strides[j], "o").map_err(ie)?;
+                        off = self.builder.build_int_add(off, t, "o").map_err(ie)?;
+                    }
+                    let ptr = unsafe { self.builder.build_gep(self.ctx.i8_type(), *data, &[off], "in").map_err(ie)? };
+                    self.load_element(ptr, a.dtype)?
+                }
+                None => *v,
+            });
+        }
+        let lin = self.builder.build_load(self.ctx.i64_type(), linear, "lin").map_err(ie)?.into_int_value();
+        self.emit_map_element(body, frame, out_data, &out_t, lin)?;
+        let lin1 = self.builder.build_int_add(lin, self.i64c(1), "lin1").map_err(ie)?;
+        self.builder.build_store(linear, lin1).map_err(ie)?;
+        for k in (0..dims.len()).rev() {
+            let iv = self.builder.build_load(self.ctx.i64_type(), counters[k], "i").map_err(ie)?.into_int_value();
+            let n = self.builder.build_int_add(iv, self.i64c(1), "n").map_err(ie)?;
+            self.builder.build_store(counters[k], n).map_err(ie)?;
+            self.builder.build_unconditional_branch(heads[k]).map_err(ie)?;
+            self.builder.position_at_end(exits[k]);
+        }
+        if dims.is_empty() {
+            // A 0-d result is a single element; nothing to loop over.
+        }
+        self.builder.build_unconditional_branch(done).map_err(ie)?;
+        self.builder.position_at_end(done);
+        Ok(out.into())
+    }
+
+    fn emit_map_element(&mut self, body: &Expr, frame: MapFrame<'ctx>, out_data: PointerValue<'ctx>, out_t: &ArrayType, at: IntValue<'ctx>) -> R<()> {
+        let saved = std::mem::replace(&mut self.map_frame, frame);
+        let v = self.expr(body);
+        self.map_frame = saved;
+        let v = v?;
+        let ptr = unsafe { self.builder.build_in_bounds_gep(memory_type(self.ctx, out_t.dtype), out_data, &[at], "out").map_err(ie)? };
+        self.store_element(ptr, out_t.dtype, v)
+    }
+}
+
+fn contains_map_index(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::MapIndex(_) => true,
+        ExprKind::Cast(x) | ExprKind::Unary(_, x) | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::IsNone(x) | ExprKind::Unwrap(x) => {
+            contains_map_index(x)
+        }
+        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => contains_map_index(a) || contains_map_index(b),
+        ExprKind::IfElse(c, a, b) => contains_map_index(c) || contains_map_index(a) || contains_map_index(b),
+        ExprKind::Tuple(items) | ExprKind::Math(_, items) | ExprKind::Call(_, items) => items.iter().any(contains_map_index),
+        _ => false,
+    }
+}

@@ -1,0 +1,3 @@
+# args: float64[::1]
+def unsupported_function(a):
+    return sorted(a)

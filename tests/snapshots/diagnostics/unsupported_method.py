@@ -1,0 +1,3 @@
+# args: float64
+def unsupported_method(x):
+    return x.hex()

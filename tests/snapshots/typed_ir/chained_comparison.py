@@ -1,0 +1,3 @@
+# args: int64, float64, int64
+def chained_comparison(a, x, b):
+    return a < x <= b
