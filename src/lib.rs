@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 /// Typed IR of `source`'s function `name` for argument types given as Numba type strings
 /// (for snapshot tests and `inspect_types` of plain source).
 #[pyfunction]
-fn typed_ir_of_source(source: &str, name: &str, arg_types: Vec<String>) -> PyResult<String> {
+fn typed_ir_of_source(py: Python<'_>, source: &str, name: &str, arg_types: Vec<String>) -> PyResult<String> {
     let src = common::diagnostic::SourceFile { filename: "<source>".into(), text: source.to_string(), line_offset: 0, col_offset: 0 };
     let types = arg_types
         .iter()
@@ -31,7 +31,8 @@ fn typed_ir_of_source(source: &str, name: &str, arg_types: Vec<String>) -> PyRes
         }
     }
     let opts = common::infer::InferOptions { self_symbol: None };
-    let f = common::infer::infer_function(&parsed, &types, &Default::default(), name.to_string(), &opts, &mut NoCalls)
+    let globals = driver::source::snippet_globals(py, source, &parsed).map_err(|d| pyo3::exceptions::PyValueError::new_err(render(d)))?;
+    let f = common::infer::infer_function(&parsed, &types, &globals, name.to_string(), &opts, &mut NoCalls)
         .map_err(|d| pyo3::exceptions::PyValueError::new_err(render(d)))?;
     Ok(f.to_string())
 }

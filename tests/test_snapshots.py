@@ -23,36 +23,17 @@ ROOT = pathlib.Path(__file__).parent / "snapshots"
 BLESS = os.environ.get("FERRUMBA_BLESS") == "1"
 KINDS = {"typed_ir": ".ir", "diagnostics": ".txt"}
 
-_NO_BUILTINS = (
-    "typed_ir_of_source resolves no builtins or modules (src/lib.rs passes empty globals), "
-    "so {names} is reported as \"name ... is not defined\"; @njit (whose globals come from "
-    "_introspect._lookup, which falls back to builtins) gives the expected output"
-)
 
 # Inputs whose expected file is hand-written because the compiler's output is wrong.
 # Keyed by path relative to tests/snapshots/.  Remove an entry once the bug is fixed
 # (strict: an unexpected pass fails, so a fix cannot go unnoticed).
 KNOWN_BUGS = {
-    "typed_ir/for_range_negative_step.py": _NO_BUILTINS.format(names="'range'"),
-    "typed_ir/array_loop.py": _NO_BUILTINS.format(names="'range'"),
-    "typed_ir/math_calls.py": _NO_BUILTINS.format(names="'math' (imported at module level)"),
-    "typed_ir/enumerate_zip.py": _NO_BUILTINS.format(names="'enumerate'"),
-    "typed_ir/min_max_abs_round.py": _NO_BUILTINS.format(names="'min'"),
     "typed_ir/swap_rebinds_type.py": (
         "a variable has one type for the whole function, so after `a, b = b, a` with "
         "(int64, float64) both are float64 and the function returns UniTuple(float64 x 2), "
         "i.e. (2.5, 1.0) for (1, 2.5); CPython and Numba (SSA: a.1, b.1) give "
         "Tuple(float64, int64) = (2.5, 1), as tests/test_tuples.py::test_swap[1-2.5] also "
         "demands. The names a.1/b.1 in the expected file are Numba's spelling, illustrative"
-    ),
-    "diagnostics/wrong_arity_builtin.py": _NO_BUILTINS.format(names="'abs'")
-    + " (expected: the arity error under the whole call abs(x, 1))",
-    "diagnostics/unsupported_function.py": _NO_BUILTINS.format(names="the builtin 'sorted'")
-    + " (expected: the 'unsupported-global' error njit gives)",
-    "diagnostics/string_operation.py": (
-        "for `s = \"value: \"` the caret is under the assignment target `s` (3:5) instead of the "
-        "string literal (3:9), and the hint \"call it, or pass the value it produces\" "
-        "(written for functions and modules, infer.rs as_rt) makes no sense for a string"
     ),
 }
 

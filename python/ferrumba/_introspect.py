@@ -124,3 +124,17 @@ def resolve_names(func, names):
 def describe_defaults(func):
     """Descriptors of the function's positional defaults, in order."""
     return [describe(v) for v in (func.__defaults__ or ())]
+
+
+def snippet_globals(source, names):
+    """Globals of a source snippet (for `typed_ir_of_source`): run its module-level
+    statements, then resolve names as for a real function (falling back to builtins)."""
+    namespace = {}
+    exec(compile(source, "<source>", "exec"), namespace)
+    out = []
+    for name in names:
+        if name in namespace:
+            out.append((name, describe(namespace[name])))
+        elif hasattr(builtins, name):
+            out.append((name, describe(getattr(builtins, name))))
+    return out

@@ -283,6 +283,12 @@ impl<'a> Typer<'a> {
             S::Assign(a) => {
                 let value = self.value(&a.value)?;
                 if a.targets.len() == 1 {
+                    // A compile-time value (a string, a module) is reported where it is
+                    // written, not at the name it is assigned to.
+                    let value = match value {
+                        Value::Rt(e) => Value::Rt(e),
+                        other => Value::Rt(self.as_rt(other, span_of(a.value.as_ref()))?),
+                    };
                     self.assign_target(&a.targets[0], value, out)?;
                 } else {
                     // `a = b = v` evaluates v once.
@@ -605,6 +611,8 @@ impl<'a> Typer<'a> {
             Value::Range(a, b, c) => {
                 Ok(Expr::new(ExprKind::Call("range".into(), vec![*a, *b, *c]), Type::Range, span))
             }
+            Value::Str(_) => Err(Diagnostic::typing("unsupported", "strings cannot be used as values in compiled code", span)
+                .with_hint("string constants may appear only as exception messages and print() arguments")),
             other => Err(Diagnostic::typing(
                 "not-a-value",
                 format!("{} cannot be used as a value in compiled code", describe_value(&other)),

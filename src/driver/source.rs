@@ -58,6 +58,25 @@ pub fn load_function(py: Python<'_>, py_func: &Bound<'_, PyAny>) -> Result<Funct
     Ok(FunctionInfo { qualname, source, parsed: Arc::new(parsed), globals: Arc::new(globals), defaults })
 }
 
+/// Globals of a source snippet, resolved as `_introspect.snippet_globals` runs it.
+pub fn snippet_globals(py: Python<'_>, source: &str, parsed: &ParsedFunction) -> Result<Globals, Diagnostic> {
+    let names = match &parsed.body {
+        FunctionBody::Statements(body) => free_names(&parsed.params, body),
+        FunctionBody::Lambda(e) => free_names_expr(&parsed.params, e),
+    };
+    let helper = introspect(py).map_err(|e| Diagnostic::internal(format!("importing ferrumba._introspect: {e}")))?;
+    let described = helper
+        .call_method1("snippet_globals", (source, PyList::new(py, &names).map_err(|e| Diagnostic::internal(e.to_string()))?))
+        .map_err(|e| Diagnostic::internal(format!("running the snippet's module code: {e}")))?;
+    let mut globals = Globals::new();
+    for item in described.try_iter().map_err(|e| Diagnostic::internal(e.to_string()))? {
+        let item = item.map_err(|e| Diagnostic::internal(e.to_string()))?;
+        let (name, desc): (String, Bound<PyAny>) = item.extract().map_err(|e: PyErr| Diagnostic::internal(e.to_string()))?;
+        globals.insert(name, to_global(&desc).map_err(|e| Diagnostic::internal(format!("describing a global: {e}")))?);
+    }
+    Ok(globals)
+}
+
 /// The descriptor tuples of `_introspect.describe` as Rust values.
 fn to_global(desc: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
     let t = desc.cast::<PyTuple>()?;
