@@ -28,13 +28,6 @@ KINDS = {"typed_ir": ".ir", "diagnostics": ".txt"}
 # Keyed by path relative to tests/snapshots/.  Remove an entry once the bug is fixed
 # (strict: an unexpected pass fails, so a fix cannot go unnoticed).
 KNOWN_BUGS = {
-    "typed_ir/swap_rebinds_type.py": (
-        "a variable has one type for the whole function, so after `a, b = b, a` with "
-        "(int64, float64) both are float64 and the function returns UniTuple(float64 x 2), "
-        "i.e. (2.5, 1.0) for (1, 2.5); CPython and Numba (SSA: a.1, b.1) give "
-        "Tuple(float64, int64) = (2.5, 1), as tests/test_tuples.py::test_swap[1-2.5] also "
-        "demands. The names a.1/b.1 in the expected file are Numba's spelling, illustrative"
-    ),
 }
 
 

@@ -13,7 +13,7 @@ use crate::common::parse::{span_of, FunctionBody, ParsedFunction};
 use crate::common::resolve::{GlobalValue, Globals};
 use crate::common::types::{unify, Scalar, Type, I64};
 use rustpython_parser::ast::{self, Constant};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the front end needs from the rest of the compiler: typing calls to other jitted
 /// functions (which may start their compilation).
@@ -51,7 +51,19 @@ pub(crate) struct Typer<'a> {
     pub(crate) globals: &'a Globals,
     pub(crate) host: &'a mut dyn Host,
     pub(crate) vars: Vec<Var>,
-    names: HashMap<String, VarId>,
+    /// The current version of each name. A name gets a new version (a new variable) when
+    /// it is rebound to a value of another type, as Numba's SSA form gives it; versions
+    /// meet at the end of an `if` in a merged variable, and names assigned in a loop share
+    /// one variable for the whole loop (their types unify). Reset at every walk.
+    names: BTreeMap<String, VarId>,
+    /// Versions by (name, ordinal), kept across walks so that types accumulate.
+    version_ids: HashMap<(String, usize), VarId>,
+    version_count: HashMap<String, usize>,
+    /// Names assigned in the loops being walked, innermost last.
+    loop_names: Vec<BTreeSet<String>>,
+    params: Vec<(String, VarId)>,
+    /// Where each variable was last assigned, to point at it when versions conflict.
+    def_spans: HashMap<VarId, Span>,
     pub(crate) ret: Type,
     /// Set when a walk changed some variable's (or the return) type.
     changed: bool,
@@ -88,7 +100,12 @@ pub fn infer_function(
         globals,
         host,
         vars: vec![],
-        names: HashMap::new(),
+        names: BTreeMap::new(),
+        version_ids: HashMap::new(),
+        version_count: HashMap::new(),
+        loop_names: vec![],
+        params: vec![],
+        def_spans: HashMap::new(),
         ret: Type::Unknown,
         changed: false,
         callees: vec![],
@@ -97,13 +114,19 @@ pub fn infer_function(
         symbol: options.self_symbol.clone().unwrap_or_else(|| symbol.clone()),
     };
     for (name, ty) in parsed.params.iter().zip(arg_types) {
-        typer.declare(name, ty.clone());
+        let id = typer.vars.len();
+        typer.vars.push(Var { name: name.clone(), ty: ty.clone() });
+        typer.version_ids.insert((name.clone(), 0), id);
+        typer.params.push((name.clone(), id));
     }
     let params: Vec<VarId> = (0..parsed.params.len()).collect();
     // Each walk either changes a type (monotonically, up a finite lattice) or is the last.
     for _round in 0..64 {
         typer.changed = false;
         typer.temp_count = 0;
+        typer.names = typer.params.iter().cloned().collect();
+        typer.version_count = typer.params.iter().map(|(n, _)| (n.clone(), 1)).collect();
+        typer.loop_names.clear();
         typer.callees.clear();
         let walked = typer.walk_body(&parsed.body);
         if typer.changed {
@@ -126,26 +149,6 @@ pub fn infer_function(
             )
             .with_hint("assign it a value on every path before it is used"));
         }
-        let mut body = body;
-        let mut params = params;
-        // A parameter reassigned with a wider type (`x += 0.5` on an int argument) becomes
-        // a local initialized from the incoming argument, which keeps the argument's type.
-        let mut prologue = vec![];
-        for (i, ty) in arg_types.iter().enumerate() {
-            let local = params[i];
-            if &typer.vars[local].ty != ty {
-                let incoming = typer.vars.len();
-                typer.vars.push(Var { name: format!("{}$arg", typer.vars[local].name), ty: ty.clone() });
-                params[i] = incoming;
-                let read = Expr::new(ExprKind::Var(incoming), ty.clone(), parsed.span);
-                let local_ty = typer.vars[local].ty.clone();
-                prologue.push(Stmt::Assign(local, typer.coerce(read, &local_ty, parsed.span)?));
-            }
-        }
-        if !prologue.is_empty() {
-            prologue.extend(body);
-            body = prologue;
-        }
         return Ok(Function {
             name: parsed.name.clone(),
             symbol,
@@ -160,9 +163,21 @@ pub fn infer_function(
 }
 
 impl<'a> Typer<'a> {
-    fn declare(&mut self, name: &str, ty: Type) -> VarId {
-        let id = self.vars.len();
-        self.vars.push(Var { name: name.to_string(), ty });
+    /// A new version of `name` (stable across walks: the same ordinal is the same variable).
+    fn new_version(&mut self, name: &str) -> VarId {
+        let k = self.version_count.entry(name.to_string()).or_insert(0);
+        let ordinal = *k;
+        *k += 1;
+        let id = match self.version_ids.get(&(name.to_string(), ordinal)) {
+            Some(&id) => id,
+            None => {
+                let id = self.vars.len();
+                let shown = if ordinal == 0 { name.to_string() } else { format!("{name}.{ordinal}") };
+                self.vars.push(Var { name: shown, ty: Type::Unknown });
+                self.version_ids.insert((name.to_string(), ordinal), id);
+                id
+            }
+        };
         self.names.insert(name.to_string(), id);
         id
     }
@@ -175,13 +190,99 @@ impl<'a> Typer<'a> {
     pub(crate) fn temp(&mut self, hint: &str, ty: Type) -> VarId {
         self.temp_count += 1;
         let name = format!("${hint}{}", self.temp_count);
-        match self.names.get(&name) {
-            Some(&id) => {
-                self.merge_var(id, &ty);
+        let id = match self.version_ids.get(&(name.clone(), 0)) {
+            Some(&id) => id,
+            None => {
+                let id = self.vars.len();
+                self.vars.push(Var { name: name.clone(), ty: Type::Unknown });
+                self.version_ids.insert((name.clone(), 0), id);
                 id
             }
-            None => self.declare(&name, ty),
+        };
+        self.merge_var(id, &ty);
+        self.names.insert(name, id);
+        id
+    }
+
+    /// Assign to one specific variable (a temporary), widening it.
+    pub(crate) fn assign_var(&mut self, id: VarId, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        if self.merge_var(id, &value.ty).is_none() {
+            return Err(Diagnostic::internal(format!("temporary {} cannot hold {}", self.vars[id].name, value.ty)));
         }
+        let ty = self.vars[id].ty.clone();
+        Ok(Stmt::Assign(id, self.coerce(value, &ty, span)?))
+    }
+
+    fn in_loop(&self, name: &str) -> bool {
+        self.loop_names.iter().any(|s| s.contains(name))
+    }
+
+    /// Enter a loop: every name the loop assigns gets one variable for the whole loop,
+    /// initialized from its current version. Returns the initializing statements.
+    pub(crate) fn enter_loop(&mut self, names: BTreeSet<String>, span: Span) -> Result<Block, Diagnostic> {
+        let mut init = vec![];
+        for name in &names {
+            if self.in_loop(name) {
+                continue;
+            }
+            let prior = self.lookup_var(name);
+            let merged = self.new_version(name);
+            if let Some(p) = prior {
+                let read = self.var_expr(p, span);
+                if self.merge_var(merged, &read.ty).is_none() {
+                    return Err(self.conflict(name, merged, &read.ty, span));
+                }
+                let ty = self.vars[merged].ty.clone();
+                init.push(Stmt::Assign(merged, self.coerce(read, &ty, span)?));
+            }
+        }
+        self.loop_names.push(names);
+        Ok(init)
+    }
+
+    pub(crate) fn leave_loop(&mut self) {
+        self.loop_names.pop();
+    }
+
+    fn conflict(&self, name: &str, id: VarId, ty: &Type, span: Span) -> Diagnostic {
+        Diagnostic::typing(
+            "type-conflict",
+            format!("variable '{}' is assigned values of incompatible types {} and {}", name, self.vars[id].ty, ty),
+            span,
+        )
+        .with_hint("use a different variable for each kind of value")
+    }
+
+    /// After an `if`: names bound to different versions in the two branches meet in a
+    /// merged variable, assigned at the end of each branch that falls through.
+    fn merge_branches(&mut self, then_names: BTreeMap<String, VarId>, else_names: BTreeMap<String, VarId>, then_body: &mut Block, else_body: &mut Block, span: Span) -> Result<(), Diagnostic> {
+        let then_live = !block_always_leaves(then_body);
+        let else_live = !block_always_leaves(else_body);
+        let mut all: BTreeSet<String> = then_names.keys().cloned().collect();
+        all.extend(else_names.keys().cloned());
+        for name in all {
+            let t = then_names.get(&name).copied().filter(|_| then_live);
+            let e = else_names.get(&name).copied().filter(|_| else_live);
+            match (t, e) {
+                (Some(a), Some(b)) if a != b => {
+                    let merged = self.new_version(&name);
+                    for (v, body) in [(a, &mut *then_body), (b, &mut *else_body)] {
+                        let read = self.var_expr(v, span);
+                        if self.merge_var(merged, &read.ty).is_none() {
+                            let at = self.def_spans.get(&v).copied().unwrap_or(span);
+                            return Err(self.conflict(&name, merged, &read.ty, at));
+                        }
+                        let ty = self.vars[merged].ty.clone();
+                        body.push(Stmt::Assign(merged, self.coerce(read, &ty, span)?));
+                    }
+                }
+                (Some(v), _) | (None, Some(v)) => {
+                    self.names.insert(name, v);
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
     }
 
     /// Widen variable `id` to hold `ty` too.
@@ -194,20 +295,19 @@ impl<'a> Typer<'a> {
         Some(())
     }
 
-    /// `name = value`: widen the variable, then convert the value to its type.
+    /// `name = value`. Inside a loop the loop's variable for `name` widens to hold the
+    /// value; elsewhere a value of the current version's type overwrites it and a value of
+    /// another type starts a new version.
     pub(crate) fn assign(&mut self, name: &str, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
         let id = match self.lookup_var(name) {
-            Some(id) => id,
-            None => self.declare(name, Type::Unknown),
+            Some(id) if self.in_loop(name) => id,
+            Some(id) if self.vars[id].ty == value.ty => id,
+            _ => self.new_version(name),
         };
         if self.merge_var(id, &value.ty).is_none() {
-            return Err(Diagnostic::typing(
-                "type-conflict",
-                format!("variable '{}' is assigned values of incompatible types {} and {}", name, self.vars[id].ty, value.ty),
-                span,
-            )
-            .with_hint("use a different variable for each kind of value"));
+            return Err(self.conflict(name, id, &value.ty, span));
         }
+        self.def_spans.insert(id, span);
         let ty = self.vars[id].ty.clone();
         Ok(Stmt::Assign(id, self.coerce(value, &ty, span)?))
     }
@@ -294,7 +394,7 @@ impl<'a> Typer<'a> {
                     // `a = b = v` evaluates v once.
                     let v = self.as_rt(value, span_of(a.value.as_ref()))?;
                     let tmp = self.temp("chain", v.ty.clone());
-                    out.push(self.assign(&self.vars[tmp].name.clone(), v, span)?);
+                    out.push(self.assign_var(tmp, v, span)?);
                     for t in &a.targets {
                         let read = self.var_expr(tmp, span);
                         self.assign_target(t, Value::Rt(read), out)?;
@@ -324,17 +424,25 @@ impl<'a> Typer<'a> {
                     out.extend(live);
                     return Ok(());
                 }
-                let then_body = self.block(&i.body)?;
-                let else_body = self.block(&i.orelse)?;
+                let before = self.names.clone();
+                let mut then_body = self.block(&i.body)?;
+                let then_names = std::mem::replace(&mut self.names, before);
+                let mut else_body = self.block(&i.orelse)?;
+                let else_names = self.names.clone();
+                self.merge_branches(then_names, else_names, &mut then_body, &mut else_body, span)?;
                 out.push(Stmt::If { cond, then_body, else_body });
             }
             S::While(w) => {
-                let cond = self.condition(&w.test)?;
+                let init = self.enter_loop(crate::common::resolve::assigned_names(&w.body), span)?;
+                out.extend(init);
+                let cond = self.condition(&w.test);
                 self.loop_depth += 1;
                 let body = self.block(&w.body);
                 self.loop_depth -= 1;
+                self.leave_loop();
+                let (cond, body) = (cond?, body?);
                 let orelse = self.block(&w.orelse)?;
-                out.push(Stmt::While { cond, body: body?, orelse });
+                out.push(Stmt::While { cond, body, orelse });
             }
             S::For(f) => self.for_loop(f, out)?,
             S::Break(_) | S::Continue(_) if self.loop_depth == 0 => {
@@ -412,8 +520,7 @@ impl<'a> Typer<'a> {
                 // Evaluate the right side once, then assign from the temporary, so that
                 // `a, b = b, a` swaps.
                 let tmp = self.temp("unpack", v.ty.clone());
-                let name = self.vars[tmp].name.clone();
-                out.push(self.assign(&name, v, span)?);
+                out.push(self.assign_var(tmp, v, span)?);
                 let items = match self.vars[tmp].ty.clone() {
                     Type::Tuple(unified) => unified,
                     _ => items,
@@ -490,9 +597,19 @@ impl<'a> Typer<'a> {
         let span = span_of(f);
         let iter = self.value(&f.iter)?;
         let iter_span = span_of(f.iter.as_ref());
+        let mut names = crate::common::resolve::assigned_names(&f.body);
+        names.extend(crate::common::resolve::target_names(&f.target));
         if let (Value::Range(start, stop, step), ast::Expr::Name(n)) = (&iter, f.target.as_ref()) {
-            // The loop variable is assigned each iteration, so its type must hold int64.
             let start = (**start).clone();
+            if !matches!(step.kind, ExprKind::Int(_)) {
+                self.check_step(step, iter_span, out);
+            }
+            if matches!(step.kind, ExprKind::Int(0)) {
+                out.push(Stmt::Raise { class: "ValueError".into(), message: Some("range() arg 3 must not be zero".into()), span: iter_span });
+            }
+            let init = self.enter_loop(names, span)?;
+            out.extend(init);
+            // The loop variable is assigned each iteration, so its type must hold int64.
             let name = n.id.to_string();
             let probe = self.assign(&name, Expr::new(ExprKind::Int(0), I64, iter_span), iter_span)?;
             let Stmt::Assign(var, _) = probe else { unreachable!() };
@@ -503,13 +620,8 @@ impl<'a> Typer<'a> {
                     iter_span,
                 ));
             }
-            if !matches!(step.kind, ExprKind::Int(_)) {
-                self.check_step(step, iter_span, out);
-            }
-            if matches!(step.kind, ExprKind::Int(0)) {
-                out.push(Stmt::Raise { class: "ValueError".into(), message: Some("range() arg 3 must not be zero".into()), span: iter_span });
-            }
-            let (body, orelse) = self.loop_bodies(&f.body, &f.orelse)?;
+            let body = self.loop_body(&f.body)?;
+            let orelse = self.block(&f.orelse)?;
             out.push(Stmt::ForRange { var, start, stop: (**stop).clone(), step: (**step).clone(), body, orelse });
             return Ok(());
         }
@@ -518,23 +630,27 @@ impl<'a> Typer<'a> {
         let seq = self.bind_sequence(iter, iter_span, out)?;
         let len = self.sequence_len(&seq, iter_span)?;
         let index = self.temp("index", I64);
+        let init = self.enter_loop(names, span)?;
+        out.extend(init);
         let item = self.sequence_item(&seq, self.var_expr(index, iter_span), iter_span)?;
         let mut prologue = vec![];
         self.assign_target(&f.target, Value::Rt(item), &mut prologue)?;
-        let (body, orelse) = self.loop_bodies(&f.body, &f.orelse)?;
+        let body = self.loop_body(&f.body)?;
         prologue.extend(body);
+        let orelse = self.block(&f.orelse)?;
         let zero = Expr::new(ExprKind::Int(0), I64, iter_span);
         let one = Expr::new(ExprKind::Int(1), I64, iter_span);
         out.push(Stmt::ForRange { var: index, start: zero, stop: len, step: one, body: prologue, orelse });
-        let _ = span;
         Ok(())
     }
 
-    fn loop_bodies(&mut self, body: &[ast::Stmt], orelse: &[ast::Stmt]) -> Result<(Block, Block), Diagnostic> {
+    /// Walk a loop body (already inside the loop's scope) and leave the scope.
+    fn loop_body(&mut self, body: &[ast::Stmt]) -> Result<Block, Diagnostic> {
         self.loop_depth += 1;
         let b = self.block(body);
         self.loop_depth -= 1;
-        Ok((b?, self.block(orelse)?))
+        self.leave_loop();
+        b
     }
 
     /// Evaluate the run-time parts of an iterable once, into temporaries.
@@ -545,8 +661,7 @@ impl<'a> Typer<'a> {
                     Value::Rt(e)
                 } else {
                     let tmp = self.temp("seq", e.ty.clone());
-                    let name = self.vars[tmp].name.clone();
-                    out.push(self.assign(&name, e, span)?);
+                    out.push(self.assign_var(tmp, e, span)?);
                     Value::Rt(self.var_expr(tmp, span))
                 }
             }
@@ -554,8 +669,7 @@ impl<'a> Typer<'a> {
                 let mut bound = vec![];
                 for (hint, e) in [("start", a), ("stop", b), ("step", c)] {
                     let tmp = self.temp(hint, I64);
-                    let name = self.vars[tmp].name.clone();
-                    out.push(self.assign(&name, *e, span)?);
+                    out.push(self.assign_var(tmp, *e, span)?);
                     bound.push(Box::new(self.var_expr(tmp, span)));
                 }
                 let c = bound.pop().unwrap();
@@ -665,6 +779,16 @@ fn block_always_returns(block: &Block) -> bool {
         // `while True:` without a break leaves only through return or raise.
         Some(Stmt::While { cond: Expr { kind: ExprKind::Bool(true), .. }, body, .. }) => !breaks_out(body),
         _ => false,
+    }
+}
+
+/// Whether control never reaches the end of `block` (it returns, raises, breaks or
+/// continues), so its variable versions do not flow past it.
+fn block_always_leaves(block: &Block) -> bool {
+    match block.last() {
+        Some(Stmt::Break | Stmt::Continue) => true,
+        Some(Stmt::If { then_body, else_body, .. }) => block_always_leaves(then_body) && block_always_leaves(else_body),
+        _ => block_always_returns(block),
     }
 }
 

@@ -587,7 +587,9 @@ impl<'a> Typer<'a> {
                 Type::Array(a) if a.ndim == 1 => Expr::new(ExprKind::ArrayGet(bx(e.clone()), vec![i]), Type::Scalar(a.dtype), span),
                 Type::Array(a) => {
                     // Rows of a multi-dimensional array are views.
-                    let ty = Type::Array(crate::common::types::ArrayType { ndim: a.ndim - 1, ..a.clone() });
+                    // A row of a C array is C-contiguous; rows of other layouts are strided.
+                    let layout = if a.layout == crate::common::types::Layout::C { a.layout } else { crate::common::types::Layout::Any };
+                    let ty = Type::Array(crate::common::types::ArrayType { ndim: a.ndim - 1, layout, ..a.clone() });
                     Expr::new(ExprKind::ArrayView(bx(e.clone()), vec![crate::common::ir::SliceItem::Index(i)]), ty, span)
                 }
                 Type::Tuple(items) => match e.ty.homogeneous_element() {

@@ -313,8 +313,7 @@ impl<'a> Typer<'a> {
         }
         let mut stmts = vec![];
         let arr = self.temp("nz_array", a.ty.clone());
-        let name = self.vars[arr].name.clone();
-        stmts.push(self.assign(&name, a, span)?);
+        stmts.push(self.assign_var(arr, a, span)?);
         let count = self.temp("nz_count", I64);
         let index = self.temp("nz_i", I64);
         let slot = self.temp("nz_k", I64);

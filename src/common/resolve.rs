@@ -60,6 +60,22 @@ pub fn free_names_expr(params: &[String], body: &Expr) -> Vec<String> {
     used
 }
 
+/// Every name a block of statements assigns (at any depth), loop targets included.
+pub fn assigned_names(body: &[Stmt]) -> BTreeSet<String> {
+    let mut bound = BTreeSet::new();
+    for s in body {
+        collect_bound(s, &mut bound);
+    }
+    bound
+}
+
+/// The names an assignment target binds.
+pub fn target_names(e: &Expr) -> BTreeSet<String> {
+    let mut bound = BTreeSet::new();
+    collect_target(e, &mut bound);
+    bound
+}
+
 fn collect_target(e: &Expr, bound: &mut BTreeSet<String>) {
     match e {
         Expr::Name(n) => {
