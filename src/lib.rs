@@ -29,6 +29,15 @@ fn typed_ir_of_source(py: Python<'_>, source: &str, name: &str, arg_types: Vec<S
         fn dispatcher_params(&mut self, _: usize) -> Result<(Vec<String>, Vec<common::resolve::GlobalValue>), common::diagnostic::Diagnostic> {
             Err(common::diagnostic::Diagnostic::internal("no other functions in a source snippet"))
         }
+        fn module_attribute(&mut self, module: &str, attr: &str) -> Result<Option<common::resolve::GlobalValue>, common::diagnostic::Diagnostic> {
+            Python::attach(|py| driver::source::module_attribute(py, module, attr))
+        }
+        fn resolve_overload(&mut self, _: usize, _: &[common::types::Type], _: &[(String, common::types::Type)]) -> Result<Option<usize>, common::diagnostic::Diagnostic> {
+            Ok(None)
+        }
+        fn resolve_method(&mut self, _: &str, _: &[common::types::Type], _: &[(String, common::types::Type)]) -> Result<Option<usize>, common::diagnostic::Diagnostic> {
+            Ok(None)
+        }
     }
     let opts = common::infer::InferOptions { self_symbol: None };
     let globals = driver::source::snippet_globals(py, source, &parsed).map_err(|d| pyo3::exceptions::PyValueError::new_err(render(d)))?;

@@ -11,6 +11,18 @@ import types
 
 import numpy as np
 
+from . import extending
+
+_LIBRARY_LOADED = False
+
+
+def _load_library():
+    """Register ferrumba's own NumPy implementations (on the first compile, not at import)."""
+    global _LIBRARY_LOADED
+    if not _LIBRARY_LOADED:
+        _LIBRARY_LOADED = True
+        from . import _numpy_impl  # noqa: F401
+
 _KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg"}
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
@@ -101,6 +113,12 @@ def describe(value):
         return ("unsupported", f"module '{value.__name__}'")
     if isinstance(value, Dispatcher):
         return ("dispatcher", value)
+    _load_library()
+    jitable = extending._JITABLE.get(id(value))
+    if jitable is not None and jitable[0] is value:
+        return ("dispatcher", jitable[1])
+    if id(value) in extending._OVERLOADS:
+        return ("overload", id(value))
     if id(value) in _DTYPES:
         return ("dtype", _DTYPES[id(value)])
     if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == "builtins":
@@ -138,3 +156,15 @@ def snippet_globals(source, names):
         elif hasattr(builtins, name):
             out.append((name, describe(getattr(builtins, name))))
     return out
+
+
+def describe_attribute(module_name, attr):
+    """Describe `module.attr` for a module compiled code may use, or None."""
+    import importlib
+
+    if module_name not in _KNOWN_MODULES:
+        return None
+    module = importlib.import_module(module_name)
+    if not hasattr(module, attr):
+        return None
+    return describe(getattr(module, attr))

@@ -1,7 +1,11 @@
 """Type objects spelled as Numba spells them: `float64`, `int64[:, ::1]`,
 `UniTuple(int64, 2)`, and signatures such as `float64(float64, int64)`.
 
-They exist to write signatures; the compiler itself reads their string form."""
+Users write signatures with them, and `@overload` typing functions receive them (so
+`isinstance(a, types.Array)` and `a.dtype` work as in Numba). The compiler itself reads
+and prints their string form; `from_string` turns that form back into objects."""
+
+import re
 
 
 class Type:
@@ -29,7 +33,46 @@ class Type:
             if not isinstance(d, slice):
                 raise TypeError("array types are written with slices, e.g. float64[:, ::1]")
         parts = [":" if d.step is None else "::1" for d in dims]
-        return Array(self, len(dims), _layout_of(parts), spelled="%s[%s]" % (self.name, ", ".join(parts)))
+        return Array(self, len(dims), _layout_of(parts))
+
+    def signature_text(self):
+        return self.name
+
+
+class Number(Type):
+    pass
+
+
+class Boolean(Number):
+    bitwidth = 1
+
+
+class Integer(Number):
+    def __init__(self, name):
+        super().__init__(name)
+        self.signed = not name.startswith("u")
+        self.bitwidth = int(name.lstrip("uint"))
+
+
+class Float(Number):
+    def __init__(self, name):
+        super().__init__(name)
+        self.bitwidth = int(name[5:])
+
+
+class Complex(Number):
+    def __init__(self, name):
+        super().__init__(name)
+        self.bitwidth = int(name[7:])
+        self.underlying_float = float32 if self.bitwidth == 64 else float64
+
+
+class NoneType(Type):
+    pass
+
+
+class RangeType(Type):
+    pass
 
 
 def _layout_of(parts):
@@ -41,14 +84,74 @@ def _layout_of(parts):
 
 
 class Array(Type):
-    def __init__(self, dtype, ndim, layout, readonly=False, spelled=None):
+    def __init__(self, dtype, ndim, layout, readonly=False):
         self.dtype, self.ndim, self.layout, self.readonly = dtype, ndim, layout, readonly
+        self.mutable = not readonly
         prefix = "readonly array" if readonly else "array"
-        self.spelled = spelled or "Array(%s, %d, '%s')" % (dtype, ndim, layout)
         super().__init__("%s(%s, %dd, %s)" % (prefix, dtype, ndim, layout))
 
     def signature_text(self):
-        return self.spelled
+        if self.readonly:
+            return "Array(%s, %d, '%s', readonly=True)" % (self.dtype, self.ndim, self.layout)
+        return "Array(%s, %d, '%s')" % (self.dtype, self.ndim, self.layout)
+
+    def copy(self, dtype=None, ndim=None, layout=None, readonly=None):
+        return Array(dtype or self.dtype, self.ndim if ndim is None else ndim, layout or self.layout,
+                     self.readonly if readonly is None else readonly)
+
+
+class BaseTuple(Type):
+    def __init__(self, items):
+        self.types = tuple(items)
+        self.count = len(self.types)
+        if items and all(i == items[0] for i in items):
+            name = "UniTuple(%s x %d)" % (items[0], len(items))
+        else:
+            name = "Tuple(%s)" % ", ".join(str(i) for i in items)
+        super().__init__(name)
+
+    def __iter__(self):
+        return iter(self.types)
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, i):
+        return self.types[i]
+
+    def signature_text(self):
+        inner = ", ".join(_text(i) for i in self.types)
+        return "Tuple((%s,))" % inner if len(self.types) == 1 else "Tuple((%s))" % inner
+
+
+class UniTupleType(BaseTuple):
+    @property
+    def dtype(self):
+        return self.types[0]
+
+
+def UniTuple(dtype, count):
+    return UniTupleType([dtype] * count)
+
+
+def Tuple(items):
+    items = list(items)
+    if items and all(i == items[0] for i in items):
+        return UniTupleType(items)
+    return BaseTuple(items)
+
+
+class Optional(Type):
+    def __init__(self, inner):
+        self.type = inner
+        super().__init__("OptionalType(%s)" % inner)
+
+    def signature_text(self):
+        return "optional(%s)" % _text(self.type)
+
+
+def optional(t):
+    return Optional(t)
 
 
 class Signature:
@@ -63,60 +166,28 @@ class Signature:
 
 
 def _text(t):
-    return t.signature_text() if isinstance(t, Array) else str(t)
+    return t.signature_text() if isinstance(t, Type) else str(t)
 
 
-def UniTuple(dtype, count):
-    return Type("UniTuple(%s x %d)" % (dtype, count)) if False else _Tuple([dtype] * count)
-
-
-def Tuple(items):
-    return _Tuple(list(items))
-
-
-class _Tuple(Type):
-    def __init__(self, items):
-        self.items = items
-        if items and all(i == items[0] for i in items):
-            name = "UniTuple(%s x %d)" % (items[0], len(items))
-        else:
-            name = "Tuple(%s)" % ", ".join(str(i) for i in items)
-        super().__init__(name)
-
-    def signature_text(self):
-        return "Tuple((%s))" % ", ".join(_text(i) for i in self.items) if len(self.items) != 1 else "Tuple((%s,))" % _text(self.items[0])
-
-
-def optional(t):
-    return _Optional(t)
-
-
-class _Optional(Type):
-    def __init__(self, inner):
-        self.inner = inner
-        super().__init__("OptionalType(%s)" % inner)
-
-    def signature_text(self):
-        return "optional(%s)" % _text(self.inner)
-
-
-_SCALARS = (
-    "boolean", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-    "float32", "float64", "complex64", "complex128",
-)
-boolean = bool_ = b1 = Type("bool")
-int8, int16, int32, int64 = (Type(n) for n in ("int8", "int16", "int32", "int64"))
-uint8, uint16, uint32, uint64 = (Type(n) for n in ("uint8", "uint16", "uint32", "uint64"))
-float32, float64 = Type("float32"), Type("float64")
-complex64, complex128 = Type("complex64"), Type("complex128")
-none = void = Type("none")
+boolean = bool_ = b1 = Boolean("bool")
+int8, int16, int32, int64 = (Integer(n) for n in ("int8", "int16", "int32", "int64"))
+uint8, uint16, uint32, uint64 = (Integer(n) for n in ("uint8", "uint16", "uint32", "uint64"))
+float32, float64 = Float("float32"), Float("float64")
+complex64, complex128 = Complex("complex64"), Complex("complex128")
+none = void = NoneType("none")
+range_state64 = RangeType("range_state64")
 intp, uintp = int64, uint64
 byte, uint = uint8, uint64
 double, single = float64, float32
 f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 = float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64
 c8, c16 = complex64, complex128
+integer_domain = frozenset([int8, int16, int32, int64, uint8, uint16, uint32, uint64])
+real_domain = frozenset([float32, float64])
+complex_domain = frozenset([complex64, complex128])
+number_domain = real_domain | integer_domain | complex_domain
 
-_BY_NAME = {t.name: t for t in (boolean, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, complex64, complex128, none)}
+_BY_NAME = {t.name: t for t in (boolean, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+                                float32, float64, complex64, complex128, none, range_state64)}
 
 
 def _text_of_signature(sig):
@@ -126,15 +197,64 @@ def _text_of_signature(sig):
     if isinstance(sig, Signature):
         return str(sig)
     if isinstance(sig, tuple):
-        return "(%s)" % ", ".join(_text(t) if isinstance(t, Type) else str(t) for t in sig)
+        return "(%s)" % ", ".join(_text(t) for t in sig)
     if isinstance(sig, Type):
         return "(%s)" % _text(sig)
     return str(sig)
 
 
+_TOKEN = re.compile(r"\s*(readonly array|array|UniTuple|Tuple|OptionalType|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
+
+
 def from_string(text):
-    """The type object for a type as the compiler prints it."""
+    """The type object for a type as the compiler prints it (`array(float64, 2d, C)`)."""
     if text in _BY_NAME:
         return _BY_NAME[text]
-    t = Type(text)
-    return t
+    tokens = [m.group(1) for m in _TOKEN.finditer(text)]
+    pos = 0
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def parse():
+        head = take()
+        if head in ("array", "readonly array"):
+            take()  # (
+            dtype = parse()
+            take()  # ,
+            ndim = int(take().rstrip("d"))
+            take()  # ,
+            layout = take()
+            take()  # )
+            return Array(dtype, ndim, layout, readonly=head.startswith("readonly"))
+        if head == "UniTuple":
+            take()
+            item = parse()
+            take()  # x
+            count = int(take())
+            take()
+            return UniTuple(item, count)
+        if head == "Tuple":
+            take()
+            items = []
+            while tokens[pos] != ")":
+                items.append(parse())
+                if tokens[pos] == ",":
+                    take()
+            take()
+            return Tuple(items)
+        if head == "OptionalType":
+            take()
+            inner = parse()
+            take()
+            return Optional(inner)
+        if head in _BY_NAME:
+            return _BY_NAME[head]
+        return Type(head)
+
+    try:
+        return parse()
+    except (IndexError, ValueError):
+        return Type(text)

@@ -118,27 +118,7 @@ impl<'a> Typer<'a> {
         }
         match callee {
             Value::Func(path) => self.call_builtin(&path, args, kwargs, span),
-            Value::Dispatcher(id) => {
-                let rts = self.bind_call_arguments(id, args, kwargs, span)?;
-                let types: Vec<Type> = rts.iter().map(|e| e.ty.clone()).collect();
-                if types.iter().any(|t| t.contains_unknown()) {
-                    return Ok(Value::Rt(Expr::new(ExprKind::Int(0), Type::Unknown, span)));
-                }
-                let (symbol, mut ret) = self.host.call_dispatcher(id, &types).map_err(|d| {
-                    if d.span.is_none() {
-                        Diagnostic { span: Some(span), ..d }
-                    } else {
-                        d
-                    }
-                })?;
-                if symbol == self.symbol {
-                    ret = self.ret.clone();
-                }
-                if !self.callees.contains(&symbol) {
-                    self.callees.push(symbol.clone());
-                }
-                Ok(Value::Rt(Expr::new(ExprKind::Call(symbol, rts), ret, span)))
-            }
+            Value::Dispatcher(id) => self.call_dispatcher_value(id, args, kwargs, span),
             Value::DType(s) => {
                 let [a] = self.rt_args::<1>(args, "a NumPy scalar type", span)?;
                 let to = Type::Scalar(s);
@@ -148,22 +128,83 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.convert(a, &to, span)?))
             }
             Value::Method(recv, name) => {
-                if !args.is_empty() || !kwargs.is_empty() {
-                    return Err(Diagnostic::typing("bad-arity", format!("{name}() takes no arguments"), span));
+                if let Some(v) = self.native_method(&recv, &name, &args, &kwargs, span)? {
+                    return Ok(v);
                 }
-                match (name.as_str(), recv.ty.scalar()) {
-                    ("conjugate", Some(s)) if s.is_complex() => {
-                        let t = recv.ty.clone();
-                        Ok(self.math("conj", vec![*recv], t, span))
+                let mut all = vec![Value::Rt(*recv)];
+                all.extend(args);
+                let (types, kw_types) = self.types_of_call(&all, &kwargs, span)?;
+                match self.host.resolve_method(&name, &types, &kw_types).map_err(|d| at_call(d, span))? {
+                    Some(id) => self.call_dispatcher_value(id, all, kwargs, span),
+                    None => Err(Diagnostic::typing("unknown-attribute", format!("method '{name}' of {} is not supported", types[0]), span)
+                        .with_hint("see the README for the supported array methods")),
+                }
+            }
+            Value::Overload(key) => {
+                let (types, kw_types) = self.types_of_call(&args, &kwargs, span)?;
+                match self.host.resolve_overload(key, &types, &kw_types).map_err(|d| at_call(d, span))? {
+                    Some(id) => self.call_dispatcher_value(id, args, kwargs, span),
+                    None => {
+                        let shown: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+                        Err(Diagnostic::typing("no-implementation", format!("no implementation of this function accepts ({})", shown.join(", ")), span)
+                            .with_hint("check the argument types; see the README for what is supported"))
                     }
-                    ("conjugate", Some(_)) => Ok(Value::Rt(*recv)),
-                    _ => Err(Diagnostic::typing("unknown-attribute", format!("method '{name}' of {} is not supported", recv.ty), span)),
                 }
             }
             Value::ExcClass(c) => Err(Diagnostic::typing("unsupported", format!("exception '{c}' can only be raised, not created as a value"), span)
-                .with_hint("write `raise {c}(...)`")),
+                .with_hint(format!("write `raise {c}(...)`"))),
             other => Err(Diagnostic::typing("not-callable", format!("{} is not callable in compiled code", describe_value(&other)), span)),
         }
+    }
+
+    /// Types of a call's arguments, for choosing an `@overload` implementation.
+    fn types_of_call(&mut self, args: &[Value], kwargs: &[(String, Value)], span: Span) -> Result<(Vec<Type>, Vec<(String, Type)>), Diagnostic> {
+        let mut types = vec![];
+        for a in args {
+            types.push(self.as_rt(a.clone(), span)?.ty);
+        }
+        let mut kw = vec![];
+        for (k, v) in kwargs {
+            kw.push((k.clone(), self.as_rt(v.clone(), span)?.ty));
+        }
+        Ok((types, kw))
+    }
+
+    /// A call of a jitted function (or an overload's implementation) from compiled code.
+    fn call_dispatcher_value(&mut self, id: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
+        let rts = self.bind_call_arguments(id, args, kwargs, span)?;
+        let types: Vec<Type> = rts.iter().map(|e| e.ty.clone()).collect();
+        if types.iter().any(|t| t.contains_unknown()) {
+            return Ok(Value::Rt(Expr::new(ExprKind::Int(0), Type::Unknown, span)));
+        }
+        let (symbol, mut ret) = self.host.call_dispatcher(id, &types).map_err(|d| at_call(d, span))?;
+        if symbol == self.symbol {
+            ret = self.ret.clone();
+        }
+        if !self.callees.contains(&symbol) {
+            self.callees.push(symbol.clone());
+        }
+        Ok(Value::Rt(Expr::new(ExprKind::Call(symbol, rts), ret, span)))
+    }
+
+    /// Methods ferrumba implements itself; None hands the call to `@overload_method`.
+    fn native_method(&mut self, recv: &Expr, name: &str, args: &[Value], kwargs: &[(String, Value)], span: Span) -> Result<Option<Value>, Diagnostic> {
+        if let Some(s) = recv.ty.scalar() {
+            if !args.is_empty() || !kwargs.is_empty() {
+                return Err(Diagnostic::typing("bad-arity", format!("{name}() takes no arguments"), span));
+            }
+            return Ok(Some(match name {
+                "conjugate" if s.is_complex() => {
+                    let t = recv.ty.clone();
+                    self.math("conj", vec![recv.clone()], t, span)
+                }
+                _ => Value::Rt(recv.clone()),
+            }));
+        }
+        if recv.ty.array().is_some() {
+            return self.array_method(recv.clone(), name, args.to_vec(), kwargs.to_vec(), span);
+        }
+        Ok(None)
     }
 
     /// Match positional and keyword arguments to the callee's parameters, filling in
@@ -597,6 +638,16 @@ impl<'a> Typer<'a> {
             }
             _ => Err(Diagnostic::typing("bad-arity", format!("numpy.{f} called with {} arguments", rts.len()), span)),
         }
+    }
+}
+
+/// A diagnostic from another function's compile without a place of its own is shown at
+/// the call that led to it.
+fn at_call(d: Diagnostic, span: Span) -> Diagnostic {
+    if d.span.is_none() {
+        Diagnostic { span: Some(span), ..d }
+    } else {
+        d
     }
 }
 

@@ -27,6 +27,14 @@ pub trait Host {
     /// Parameter names of dispatcher `id` and the frozen values of its trailing defaults,
     /// to bind keyword and default arguments at a call site.
     fn dispatcher_params(&mut self, id: usize) -> Result<(Vec<String>, Vec<GlobalValue>), Diagnostic>;
+    /// The dispatcher implementing `@overload` function `key` for these argument types
+    /// (keywords by name), or None when no implementation accepts them.
+    fn resolve_overload(&mut self, key: usize, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<usize>, Diagnostic>;
+    /// What `module.attr` is when ferrumba's own table does not know it (an `@overload`ed
+    /// or `register_jitable` function, typically), or None.
+    fn module_attribute(&mut self, module: &str, attr: &str) -> Result<Option<GlobalValue>, Diagnostic>;
+    /// The dispatcher implementing method `name` of `args[0]` (`@overload_method`), or None.
+    fn resolve_method(&mut self, name: &str, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<usize>, Diagnostic>;
 }
 
 /// A compile-time value: what a Python expression denotes before it is a run-time value.
@@ -36,6 +44,8 @@ pub enum Value {
     Module(String),
     Func(String),
     Dispatcher(usize),
+    /// A function implemented through `@overload`, by registry key.
+    Overload(usize),
     DType(Scalar),
     ExcClass(String),
     Str(String),
@@ -747,6 +757,7 @@ pub(crate) fn describe_value(v: &Value) -> String {
         Value::Module(m) => format!("module '{m}'"),
         Value::Func(f) => format!("function '{}'", f.trim_start_matches("builtins.")),
         Value::Dispatcher(_) => "a jitted function".into(),
+        Value::Overload(_) => "an overloaded function".into(),
         Value::DType(s) => format!("the type '{}'", s.name()),
         Value::ExcClass(c) => format!("exception class '{c}'"),
         Value::Str(_) => "a string".into(),

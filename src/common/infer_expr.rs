@@ -113,9 +113,13 @@ impl<'a> Typer<'a> {
 
     fn attribute(&mut self, base: Value, attr: &str, span: Span) -> Result<Value, Diagnostic> {
         match base {
-            Value::Module(m) => {
-                crate::common::builtins::module_attribute(&m, attr, span)
-            }
+            Value::Module(m) => match crate::common::builtins::module_attribute(&m, attr, span) {
+                Ok(v) => Ok(v),
+                Err(native) => match self.host.module_attribute(&m, attr)? {
+                    Some(GlobalValue::Unsupported(_)) | None => Err(native),
+                    Some(g) => global_value(g, &format!("{m}.{attr}"), span),
+                },
+            },
             Value::Rt(e) => self.rt_attribute(e, attr, span),
             other => Err(Diagnostic::typing("unknown-attribute", format!("{} has no attribute '{attr}' in compiled code", describe_value(&other)), span)),
         }
@@ -137,14 +141,14 @@ impl<'a> Typer<'a> {
                     let item = Expr::new(ExprKind::Int(a.dtype.itemsize() as i64), I64, span);
                     Expr::new(ExprKind::Binary(BinOp::Mul, bx(size), bx(item)), I64, span)
                 }
-                _ => {
-                    return Err(Diagnostic::typing("unknown-attribute", format!("arrays have no attribute '{attr}' in compiled code yet"), span)
-                        .with_hint("supported: shape, ndim, size, itemsize, nbytes"))
-                }
+                "T" => self.transpose(e, span)?,
+                // Anything else may be a method (native or `@overload_method`), resolved
+                // when it is called.
+                _ => return Ok(Value::Method(bx(e), attr.to_string())),
             }));
         }
         if let Some(s) = e.ty.scalar() {
-            if attr == "conjugate" {
+            if matches!(attr, "conjugate" | "item") {
                 return Ok(Value::Method(bx(e), attr.to_string()));
             }
             let real = Type::Scalar(s.real_part());
@@ -684,6 +688,7 @@ pub fn global_value(g: GlobalValue, name: &str, span: Span) -> Result<Value, Dia
             None => return Err(Diagnostic::typing("unsupported", format!("dtype '{d}' is not supported"), span)),
         },
         GlobalValue::Dispatcher(id) => Value::Dispatcher(id),
+        GlobalValue::Overload(key) => Value::Overload(key),
         GlobalValue::ExceptionClass(c) => Value::ExcClass(c),
         GlobalValue::Unsupported(t) => {
             return Err(Diagnostic::typing("unsupported-global", format!("global name '{name}' refers to a {t}, which compiled code cannot use"), span)

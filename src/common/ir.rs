@@ -152,6 +152,10 @@ pub enum ExprKind {
     Map { inputs: Vec<Expr>, body: Box<Expr>, shape: Option<Vec<Expr>> },
     MapInput(usize),
     MapIndex(usize),
+    /// The same C-contiguous data under new dimensions (one may be -1: inferred).
+    Reshape(Box<Expr>, Vec<Expr>),
+    /// The view with dimensions (and strides) in reverse order.
+    Transpose(Box<Expr>),
     /// A numeric built-in lowered natively (`sqrt`, `floor`, `atan2`, `abs`, ...); the name
     /// is the C math library's, operands already have the type it computes in.
     Math(&'static str, Vec<Expr>),
@@ -339,6 +343,8 @@ pub fn show(func: &Function, e: &Expr) -> String {
         }
         ExprKind::MapInput(k) => return format!("${k}:{}", e.ty),
         ExprKind::MapIndex(d) => return format!("$index{d}"),
+        ExprKind::Reshape(a, dims) => format!("reshape {} to ({})", show(func, a), list(dims)),
+        ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
     };
     format!("({body}):{}", e.ty)
 }

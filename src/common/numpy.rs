@@ -348,6 +348,93 @@ impl<'a> Typer<'a> {
         Ok(Expr::new(ExprKind::Block(stmts, bx(result)), Type::Tuple(vec![new_array(Scalar::I64, 1)]), span))
     }
 
+    pub(crate) fn transpose(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let at = a.ty.array().cloned().expect("transpose of an array");
+        let layout = match at.layout {
+            Layout::C if at.ndim > 1 => Layout::F,
+            Layout::F => Layout::C,
+            other => other,
+        };
+        Ok(Expr::new(ExprKind::Transpose(bx(a)), Type::Array(ArrayType { layout, ..at }), span))
+    }
+
+    /// `a` as a C-contiguous array: itself when it is one, a copy otherwise.
+    fn contiguous(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        if a.ty.array().is_some_and(|t| t.layout == Layout::C) {
+            return Ok(a);
+        }
+        self.copy_array(a, span)
+    }
+
+    fn reshape(&mut self, a: Expr, dims: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        let at = a.ty.array().cloned().expect("reshape of an array");
+        if at.layout != Layout::C {
+            return Err(Diagnostic::typing("unsupported", format!("reshape of a non-contiguous array ({}) is not supported yet", a.ty), span)
+                .with_hint("call .copy() first"));
+        }
+        let ty = Type::Array(ArrayType { ndim: dims.len() as u32, layout: Layout::C, ..at });
+        Ok(Expr::new(ExprKind::Reshape(bx(a), dims), ty, span))
+    }
+
+    /// Array methods ferrumba implements natively; None leaves the name to
+    /// `@overload_method` implementations.
+    pub(crate) fn array_method(&mut self, a: Expr, name: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Option<Value>, Diagnostic> {
+        let at = a.ty.array().cloned().expect("array method on an array");
+        let no_kwargs = |kw: &Vec<(String, Value)>| -> Result<(), Diagnostic> {
+            match kw.first() {
+                Some((k, _)) => Err(Diagnostic::typing("unsupported", format!("{name}() keyword '{k}' is not supported"), span)),
+                None => Ok(()),
+            }
+        };
+        // -1: the dimension reshape infers from the size.
+        let size = || Expr::new(ExprKind::Int(-1), I64, span);
+        Ok(Some(Value::Rt(match name {
+            "copy" => {
+                no_kwargs(&kwargs)?;
+                self.copy_array(a, span)?
+            }
+            "transpose" if args.is_empty() => self.transpose(a, span)?,
+            "ravel" | "flatten" => {
+                no_kwargs(&kwargs)?;
+                let flat_source = if name == "flatten" { self.copy_array(a, span)? } else { self.contiguous(a, span)? };
+                self.reshape(flat_source, vec![size()], span)?
+            }
+            "reshape" => {
+                no_kwargs(&kwargs)?;
+                let dims = if args.len() == 1 {
+                    self.shape_dims(args.into_iter().next().unwrap(), span)?
+                } else {
+                    let mut d = vec![];
+                    for v in args {
+                        let e = self.as_rt(v, span)?;
+                        d.push(self.index_int(e, span)?);
+                    }
+                    d
+                };
+                self.reshape(a, dims, span)?
+            }
+            "astype" => {
+                let dtype_v = match (args.into_iter().next(), kwargs.into_iter().find(|(k, _)| k == "dtype")) {
+                    (Some(v), _) | (None, Some((_, v))) => v,
+                    (None, None) => return Err(Diagnostic::typing("bad-arity", "astype() needs a dtype", span)),
+                };
+                let dtype = self.dtype_of(&dtype_v, span)?;
+                let mut inputs = vec![];
+                let x = self.map_operand(a, &mut inputs);
+                let body = self.coerce(x, &Type::Scalar(dtype), span)?;
+                let ndim = at.ndim;
+                Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, ndim), span)
+            }
+            "item" if args.is_empty() => {
+                let flat = self.contiguous(a, span)?;
+                let flat = self.reshape(flat, vec![size()], span)?;
+                let zero = Expr::new(ExprKind::Int(0), I64, span);
+                Expr::new(ExprKind::ArrayGet(bx(flat), vec![zero]), Type::Scalar(at.dtype), span)
+            }
+            _ => return Ok(None),
+        })))
+    }
+
     /// `a[...]` with slices: a view sharing `a`'s memory.
     pub(crate) fn array_view(&mut self, base: Expr, parts: &[&ast::Expr], span: Span) -> Result<Expr, Diagnostic> {
         let at = base.ty.array().cloned().expect("array_view of an array");

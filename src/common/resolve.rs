@@ -25,6 +25,8 @@ pub enum GlobalValue {
     DType(String),
     /// Another jitted function, by its index in the dispatcher registry.
     Dispatcher(usize),
+    /// A function with `@overload` implementations, by registry key.
+    Overload(usize),
     /// A builtin exception class, by name.
     ExceptionClass(String),
     /// Something ferrumba cannot freeze; the string names its Python type for the error.

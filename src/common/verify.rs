@@ -53,6 +53,8 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
             vec![value]
         }
         ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
+        ExprKind::Reshape(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
+        ExprKind::Transpose(a) => vec![a],
         ExprKind::ArrayView(a, items) => {
             let mut v = vec![a.as_ref()];
             for it in items {

@@ -88,8 +88,73 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             ExprKind::Map { inputs, body, shape } => self.map(inputs, body, shape.as_deref(), &e.ty),
             ExprKind::MapInput(k) => Ok(self.map_frame.inputs[*k]),
             ExprKind::MapIndex(d) => Ok(self.map_frame.index[*d].into()),
+            ExprKind::Reshape(base, dims) => self.reshape(base, dims, &e.ty),
+            ExprKind::Transpose(base) => {
+                let nd = base.ty.array().expect("transpose of an array").ndim;
+                let bv = self.expr(base)?;
+                let sv = bv.into_struct_value();
+                let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+                let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+                let (data, mut dims, mut strides) = self.array_parts(bv, nd)?;
+                dims.reverse();
+                strides.reverse();
+                Ok(self.make_array(nd, meminfo, parent, data, &dims, &strides)?.into())
+            }
             _ => Err(Diagnostic::internal("lower_array_expr on a non-array expression")),
         }
+    }
+
+    /// New dimensions over the same C-contiguous data; a -1 dimension takes what is left
+    /// of the size, and the sizes must agree, as NumPy checks.
+    fn reshape(&mut self, base: &Expr, dims: &[Expr], ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        let at = base.ty.array().expect("reshape of an array").clone();
+        let bv = self.expr(base)?;
+        let sv = bv.into_struct_value();
+        let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+        let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+        let (data, old_dims, _) = self.array_parts(bv, at.ndim)?;
+        let mut size = self.i64c(1);
+        for d in &old_dims {
+            size = self.builder.build_int_mul(size, *d, "size").map_err(ie)?;
+        }
+        let mut new_dims = vec![];
+        for d in dims {
+            new_dims.push(self.expr(d)?.into_int_value());
+        }
+        // Product of the known dimensions, and where the -1 is (if any).
+        let mut known = self.i64c(1);
+        let mut unknowns = self.i64c(0);
+        for d in &new_dims {
+            let is_free = self.builder.build_int_compare(IntPredicate::EQ, *d, self.i64c(-1), "free").map_err(ie)?;
+            let factor = self.builder.build_select(is_free, self.i64c(1), *d, "f").map_err(ie)?.into_int_value();
+            known = self.builder.build_int_mul(known, factor, "known").map_err(ie)?;
+            let one = self.builder.build_int_z_extend(is_free, self.ctx.i64_type(), "one").map_err(ie)?;
+            unknowns = self.builder.build_int_add(unknowns, one, "n").map_err(ie)?;
+        }
+        let zero_known = self.builder.build_int_compare(IntPredicate::EQ, known, self.i64c(0), "z").map_err(ie)?;
+        let divisor = self.builder.build_select(zero_known, self.i64c(1), known, "div").map_err(ie)?.into_int_value();
+        let inferred = self.builder.build_int_signed_div(size, divisor, "inferred").map_err(ie)?;
+        let mut total = self.i64c(1);
+        for d in new_dims.iter_mut() {
+            let is_free = self.builder.build_int_compare(IntPredicate::EQ, *d, self.i64c(-1), "free").map_err(ie)?;
+            *d = self.builder.build_select(is_free, inferred, *d, "dim").map_err(ie)?.into_int_value();
+            let negative = self.builder.build_int_compare(IntPredicate::SLT, *d, self.i64c(0), "neg").map_err(ie)?;
+            self.raise_if(negative, "ValueError", "negative dimensions are not allowed in reshape")?;
+            total = self.builder.build_int_mul(total, *d, "total").map_err(ie)?;
+        }
+        let too_many = self.builder.build_int_compare(IntPredicate::UGT, unknowns, self.i64c(1), "many").map_err(ie)?;
+        self.raise_if(too_many, "ValueError", "can only specify one unknown dimension")?;
+        let mismatch = self.builder.build_int_compare(IntPredicate::NE, total, size, "mismatch").map_err(ie)?;
+        self.raise_if(mismatch, "ValueError", "cannot reshape array into the requested shape")?;
+        let itemsize = self.i64c(at.dtype.itemsize() as i64);
+        let nd = ty.array().expect("reshape type").ndim as usize;
+        let mut strides = vec![itemsize; nd];
+        let mut s = itemsize;
+        for k in (0..nd).rev() {
+            strides[k] = s;
+            s = self.builder.build_int_mul(s, new_dims[k], "stride").map_err(ie)?;
+        }
+        Ok(self.make_array(nd as u32, meminfo, parent, data, &new_dims, &strides)?.into())
     }
 
     fn view(&mut self, base: &Expr, items: &[SliceItem], ty: &Type) -> R<BasicValueEnum<'ctx>> {

@@ -175,7 +175,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.builder.build_extract_value(v, 1, "value").map_err(ie)?
             }
             ExprKind::Call(sym, args) => self.call(sym, args, &e.ty)?,
-            ExprKind::Block(..) | ExprKind::ArrayEmpty(_) | ExprKind::ArrayView(..) | ExprKind::Map { .. } | ExprKind::MapInput(_) | ExprKind::MapIndex(_) => {
+            ExprKind::Block(..)
+            | ExprKind::ArrayEmpty(_)
+            | ExprKind::ArrayView(..)
+            | ExprKind::Map { .. }
+            | ExprKind::MapInput(_)
+            | ExprKind::MapIndex(_)
+            | ExprKind::Reshape(..)
+            | ExprKind::Transpose(_) => {
                 self.lower_array_expr(e)?
             }
             ExprKind::Math(name, args) => {

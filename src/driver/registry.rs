@@ -17,6 +17,11 @@ struct Entry {
     info: Option<Arc<FunctionInfo>>,
 }
 
+/// Jitted functions by id. Kept apart from the registry (which a compile holds for its
+/// whole duration) so that `@overload` typing functions may create dispatchers while
+/// a compile runs.
+static ENTRIES: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
 enum Typed {
     InProgress { symbol: String, ret: Type },
     Done(Arc<Function>),
@@ -24,7 +29,6 @@ enum Typed {
 
 #[derive(Default)]
 pub struct Registry {
-    entries: Vec<Entry>,
     typed: HashMap<(usize, Vec<Type>), Typed>,
     by_symbol: HashMap<String, (usize, Vec<Type>)>,
     /// One symbol per specialization for the life of the process, so that re-inferring a
@@ -44,10 +48,13 @@ pub fn with_registry<T>(f: impl FnOnce(&mut Registry) -> T) -> Result<T, Diagnos
 }
 
 pub fn register(py_func: Py<PyAny>) -> Result<usize, Diagnostic> {
-    with_registry(|r| {
-        r.entries.push(Entry { py_func, info: None });
-        r.entries.len() - 1
-    })
+    let mut entries = ENTRIES.lock().map_err(|_| Diagnostic::internal("dispatcher table poisoned"))?;
+    entries.push(Entry { py_func, info: None });
+    Ok(entries.len() - 1)
+}
+
+fn entry_info(id: usize) -> Option<Arc<FunctionInfo>> {
+    ENTRIES.lock().ok()?.get(id)?.info.clone()
 }
 
 /// What a compile produces for the dispatcher: the entry's typed IR and every function
@@ -90,7 +97,7 @@ pub fn infer_unit(py: Python<'_>, id: usize, args: &[Type]) -> Result<TypedUnit,
                     _ => entry,
                 };
                 let functions = session.collect(&entry)?;
-                let src = session.reg.entries[id].info.as_ref().map(|i| i.source.clone()).expect("inferred function has source");
+                let src = entry_info(id).map(|i| i.source.clone()).expect("inferred function has source");
                 Ok(TypedUnit { entry, functions, source: src })
             }
             Err(d) => Err((d, source)),
@@ -108,12 +115,18 @@ struct Session<'r, 'py> {
 
 impl Session<'_, '_> {
     fn info(&mut self, id: usize) -> Result<Arc<FunctionInfo>, Diagnostic> {
-        if let Some(i) = &self.reg.entries[id].info {
-            return Ok(i.clone());
+        if let Some(i) = entry_info(id) {
+            return Ok(i);
         }
-        let func = self.reg.entries[id].py_func.bind(self.py).clone();
-        let info = Arc::new(load_function(self.py, &func)?);
-        self.reg.entries[id].info = Some(info.clone());
+        let func = {
+            let entries = ENTRIES.lock().map_err(|_| Diagnostic::internal("dispatcher table poisoned"))?;
+            entries.get(id).ok_or_else(|| Diagnostic::internal(format!("no dispatcher {id}")))?.py_func.clone_ref(self.py)
+        };
+        // Reading the function runs Python code (inspect): the table is not locked meanwhile.
+        let info = Arc::new(load_function(self.py, func.bind(self.py))?);
+        if let Some(e) = ENTRIES.lock().map_err(|_| Diagnostic::internal("dispatcher table poisoned"))?.get_mut(id) {
+            e.info = Some(info.clone());
+        }
         Ok(info)
     }
 
@@ -180,12 +193,49 @@ impl Host for Session<'_, '_> {
         Ok((info.parsed.params.clone(), info.defaults.clone()))
     }
 
+    fn resolve_overload(&mut self, key: usize, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<usize>, Diagnostic> {
+        self.resolve_extension("resolve_overload", key.into_pyobject(self.py).map_err(|e| Diagnostic::internal(e.to_string()))?.into_any(), args, kwargs)
+    }
+
+    fn resolve_method(&mut self, name: &str, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<usize>, Diagnostic> {
+        self.resolve_extension("resolve_method", pyo3::types::PyString::new(self.py, name).into_any(), args, kwargs)
+    }
+
+    fn module_attribute(&mut self, module: &str, attr: &str) -> Result<Option<crate::common::resolve::GlobalValue>, Diagnostic> {
+        crate::driver::source::module_attribute(self.py, module, attr)
+    }
+
     fn publish_return(&mut self, symbol: &str, ret: &Type) {
         if let Some(key) = self.reg.by_symbol.get(symbol) {
             if let Some(Typed::InProgress { ret: r, .. }) = self.reg.typed.get_mut(key) {
                 *r = ret.clone();
             }
         }
+    }
+}
+
+impl Session<'_, '_> {
+    /// Ask `ferrumba.extending` for the implementation of an overloaded call; the typing
+    /// functions there run user (or library) Python code, at compile time only.
+    fn resolve_extension(&mut self, function: &str, key: Bound<'_, PyAny>, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<usize>, Diagnostic> {
+        let py = self.py;
+        let fail = |e: PyErr| Diagnostic {
+            span: None,
+            ..Diagnostic::typing("overload-failed", format!("an @overload typing function raised: {e}"), Default::default())
+        };
+        let module = py.import("ferrumba.extending").map_err(fail)?;
+        let mut names: Vec<String> = args.iter().map(|t| t.to_string()).collect();
+        let kw = pyo3::types::PyDict::new(py);
+        for (k, t) in kwargs {
+            kw.set_item(k, t.to_string()).map_err(fail)?;
+        }
+        names.shrink_to_fit();
+        let found = module.call_method1(function, (key, names, kw)).map_err(fail)?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        let d = found.cast::<crate::cpu::dispatcher::Dispatcher>().map_err(|e| fail(e.into()))?;
+        Ok(Some(d.get().id))
     }
 }
 

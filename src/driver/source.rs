@@ -77,6 +77,16 @@ pub fn snippet_globals(py: Python<'_>, source: &str, parsed: &ParsedFunction) ->
     Ok(globals)
 }
 
+/// `module.attr` described by Python, or None when the module has no such attribute.
+pub fn module_attribute(py: Python<'_>, module: &str, attr: &str) -> Result<Option<GlobalValue>, Diagnostic> {
+    let helper = introspect(py).map_err(|e| Diagnostic::internal(format!("importing ferrumba._introspect: {e}")))?;
+    let found = helper.call_method1("describe_attribute", (module, attr)).map_err(|e| Diagnostic::internal(format!("describing {module}.{attr}: {e}")))?;
+    if found.is_none() {
+        return Ok(None);
+    }
+    to_global(&found).map(Some).map_err(|e| Diagnostic::internal(format!("describing {module}.{attr}: {e}")))
+}
+
 /// The descriptor tuples of `_introspect.describe` as Rust values.
 fn to_global(desc: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
     let t = desc.cast::<PyTuple>()?;
@@ -99,6 +109,7 @@ fn to_global(desc: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
         "function" => GlobalValue::Function(t.get_item(1)?.extract()?),
         "dtype" => GlobalValue::DType(t.get_item(1)?.extract()?),
         "exception" => GlobalValue::ExceptionClass(t.get_item(1)?.extract()?),
+        "overload" => GlobalValue::Overload(t.get_item(1)?.extract()?),
         "dispatcher" => {
             let d = t.get_item(1)?;
             let d = d.cast::<Dispatcher>()?;
