@@ -87,7 +87,13 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
         "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
         "numpy" => {
             NUMPY_SCALAR.iter().any(|(n, _)| *n == attr)
-                || matches!(attr, "maximum" | "minimum" | "power" | "sign")
+                || matches!(
+                    attr,
+                    "maximum" | "minimum" | "power" | "sign" | "fmax" | "fmin" | "add" | "subtract" | "multiply" | "divide" | "true_divide"
+                        | "floor_divide" | "remainder" | "mod" | "bitwise_and" | "bitwise_or" | "bitwise_xor" | "left_shift" | "right_shift"
+                        | "logical_and" | "logical_or" | "logical_xor" | "logical_not" | "negative" | "invert" | "bitwise_not" | "square"
+                        | "where" | "clip"
+                )
                 || crate::common::numpy::ARRAY_FUNCTIONS.contains(&attr)
         }
         _ => false,
@@ -604,6 +610,71 @@ impl<'a> Typer<'a> {
                 let a = rts.into_iter().next().unwrap();
                 let t = a.ty.clone();
                 Ok(self.math("sign", vec![a], t, span))
+            }
+            ("fmax" | "fmin", 2) => {
+                let mut it = rts.into_iter();
+                let (a, b) = (it.next().unwrap(), it.next().unwrap());
+                let t = Type::Scalar(arith_promote(a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64)));
+                let (a, b) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?);
+                // fmax/fmin ignore a NaN when the other operand is a number.
+                let name = if f == "fmax" { "fmax_num" } else { "fmin_num" };
+                Ok(self.math(name, vec![a, b], t, span))
+            }
+            ("add" | "subtract" | "multiply" | "divide" | "true_divide" | "floor_divide" | "remainder" | "mod" | "bitwise_and"
+            | "bitwise_or" | "bitwise_xor" | "left_shift" | "right_shift", 2) => {
+                let op = match f {
+                    "add" => ast::Operator::Add,
+                    "subtract" => ast::Operator::Sub,
+                    "multiply" => ast::Operator::Mult,
+                    "divide" | "true_divide" => ast::Operator::Div,
+                    "floor_divide" => ast::Operator::FloorDiv,
+                    "remainder" | "mod" => ast::Operator::Mod,
+                    "bitwise_and" => ast::Operator::BitAnd,
+                    "bitwise_or" => ast::Operator::BitOr,
+                    "bitwise_xor" => ast::Operator::BitXor,
+                    "left_shift" => ast::Operator::LShift,
+                    _ => ast::Operator::RShift,
+                };
+                let mut it = rts.into_iter();
+                let (a, b) = (it.next().unwrap(), it.next().unwrap());
+                Ok(Value::Rt(self.binary(op, a, b, span)?))
+            }
+            ("logical_and" | "logical_or" | "logical_xor", 2) => {
+                let mut it = rts.into_iter();
+                let (a, b) = (self.truth(it.next().unwrap())?, self.truth(it.next().unwrap())?);
+                let op = match f {
+                    "logical_and" => BinOp::BitAnd,
+                    "logical_or" => BinOp::BitOr,
+                    _ => BinOp::BitXor,
+                };
+                Ok(Value::Rt(Expr::new(ExprKind::Binary(op, bx(a), bx(b)), BOOL, span)))
+            }
+            ("logical_not", 1) => {
+                let a = self.truth(rts.into_iter().next().unwrap())?;
+                Ok(Value::Rt(Expr::new(ExprKind::Unary(crate::common::ir::UnaryOp::Not, bx(a)), BOOL, span)))
+            }
+            ("negative" | "invert" | "bitwise_not", 1) => {
+                let op = if f == "negative" { ast::UnaryOp::USub } else { ast::UnaryOp::Invert };
+                let a = rts.into_iter().next().unwrap();
+                Ok(Value::Rt(self.unary_scalar(op, a, span)?))
+            }
+            ("square", 1) => {
+                let a = rts.into_iter().next().unwrap();
+                Ok(Value::Rt(self.binary(ast::Operator::Mult, a.clone(), a, span)?))
+            }
+            ("where", 3) => {
+                let mut it = rts.into_iter();
+                let (c, x, y) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+                let c = self.truth(c)?;
+                let ty = self.unify_or_err(&x.ty, &y.ty, span, "the two choices of numpy.where")?;
+                let (x, y) = (self.coerce(x, &ty, span)?, self.coerce(y, &ty, span)?);
+                Ok(Value::Rt(Expr::new(ExprKind::IfElse(bx(c), bx(x), bx(y)), ty, span)))
+            }
+            ("clip", 3) => {
+                let mut it = rts.into_iter();
+                let (x, lo, hi) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+                let raised = self.numpy_scalar("maximum", vec![Value::Rt(x), Value::Rt(lo)], span)?;
+                self.numpy_scalar("minimum", vec![raised, Value::Rt(hi)], span)
             }
             (_, 1) | (_, 2) => {
                 let Some((_, c)) = NUMPY_SCALAR.iter().find(|(n, _)| *n == f) else {

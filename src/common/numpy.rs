@@ -232,7 +232,7 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
             }
             "arange" => self.arange(args, dtype_kw, span),
-            "nonzero" => {
+            "nonzero" | "where" if args.len() == 1 => {
                 let [a] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "numpy.nonzero() takes one array", span))?;
                 let a = self.as_rt(a, span)?;
                 Ok(Value::Rt(self.nonzero(a, span)?))

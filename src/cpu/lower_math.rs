@@ -41,6 +41,15 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
                 return self.min_max(if name == "fmax_nan" { "max" } else { "min" }, vals[0], vals[1], s);
             }
+            "fmax_num" | "fmin_num" => {
+                let s = arg_s.unwrap();
+                if s.is_float() {
+                    let intr = if name == "fmax_num" { "llvm.maxnum" } else { "llvm.minnum" };
+                    let f = self.intrinsic(intr, &[vals[0].get_type()])?;
+                    return Ok(self.builder.build_call(f, &[vals[0].into(), vals[1].into()], name).map_err(ie)?.try_as_basic_value().basic().unwrap());
+                }
+                return self.min_max(if name == "fmax_num" { "max" } else { "min" }, vals[0], vals[1], s);
+            }
             "iabs" => {
                 let x = vals[0].into_int_value();
                 let neg = self.builder.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "neg").map_err(ie)?;
