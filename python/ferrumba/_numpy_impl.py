@@ -353,3 +353,331 @@ def _norm(x, ord=None):
             return ret ** (1.0 / ord)
 
     return vector
+
+
+# ---- creation -------------------------------------------------------------------------
+
+@overload(np.linspace)
+def _linspace(start, stop, num=None, endpoint=None):
+    def impl(start, stop, num=50, endpoint=True):
+        out = np.empty(num, dtype=np.float64)
+        if num == 1:
+            out[0] = start
+            return out
+        div = num - 1 if endpoint else num
+        step = (stop - start) / div
+        for i in range(num):
+            out[i] = start + i * step
+        if endpoint and num > 1:
+            out[num - 1] = stop
+        return out
+
+    return impl
+
+
+@overload(np.eye)
+def _eye(N, M=None, k=None, dtype=None):
+    def impl(N, M=None, k=0, dtype=np.float64):
+        m = N if M is None else M
+        out = np.zeros((N, m), dtype=dtype)
+        for i in range(N):
+            j = i + k
+            if 0 <= j < m:
+                out[i, j] = 1
+        return out
+
+    return impl
+
+
+@overload(np.identity)
+def _identity(n, dtype=None):
+    def impl(n, dtype=np.float64):
+        out = np.zeros((n, n), dtype=dtype)
+        for i in range(n):
+            out[i, i] = 1
+        return out
+
+    return impl
+
+
+# ---- sorting and searching ---------------------------------------------------------------
+
+@register_jitable
+def _merge_sort_indices(keys, order, scratch, lo, hi):
+    """Stable bottom-up merge sort of order[lo:hi] by keys (NaN last, as NumPy sorts)."""
+    width = 1
+    n = hi - lo
+    while width < n:
+        start = lo
+        while start < hi:
+            mid = min(start + width, hi)
+            end = min(start + 2 * width, hi)
+            i = start
+            j = mid
+            k = start
+            while i < mid and j < end:
+                a = keys[order[i]]
+                b = keys[order[j]]
+                # b goes first only when strictly smaller (stability), NaN sorts last.
+                if b < a or (a != a and b == b):
+                    scratch[k] = order[j]
+                    j += 1
+                else:
+                    scratch[k] = order[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                scratch[k] = order[i]
+                i += 1
+                k += 1
+            while j < end:
+                scratch[k] = order[j]
+                j += 1
+                k += 1
+            start = end
+        for t in range(lo, hi):
+            order[t] = scratch[t]
+        width *= 2
+
+
+@register_jitable
+def _argsort_flat(flat):
+    n = flat.size
+    order = np.arange(n)
+    scratch = np.empty(n, dtype=np.int64)
+    _merge_sort_indices(flat, order, scratch, 0, n)
+    return order
+
+
+def _array_1d(a):
+    return _is_array(a) and a.ndim == 1
+
+
+@overload(np.argsort)
+@overload_method(types.Array, "argsort")
+def _argsort(a, axis=None, kind=None):
+    if not _array_1d(a):
+        return None
+
+    def impl(a, axis=-1, kind=None):
+        return _argsort_flat(a)
+
+    return impl
+
+
+@overload(np.sort)
+def _sort(a, axis=None, kind=None):
+    if not _array_1d(a):
+        return None
+
+    def impl(a, axis=-1, kind=None):
+        order = _argsort_flat(a)
+        out = np.empty(a.size, dtype=a.dtype)
+        for i in range(a.size):
+            out[i] = a[order[i]]
+        return out
+
+    return impl
+
+
+@overload_method(types.Array, "sort")
+def _sort_in_place(a, axis=None, kind=None):
+    if not _array_1d(a) or a.readonly:
+        return None
+
+    def impl(a, axis=-1, kind=None):
+        order = _argsort_flat(a)
+        copy = a.copy()
+        for i in range(a.size):
+            a[i] = copy[order[i]]
+
+    return impl
+
+
+@overload(np.unique)
+def _unique(ar):
+    if not _is_array(ar):
+        return None
+
+    def impl(ar):
+        flat = ar.ravel()
+        order = _argsort_flat(flat)
+        n = flat.size
+        count = 0
+        for i in range(n):
+            if i == 0 or flat[order[i]] != flat[order[i - 1]]:
+                count += 1
+        out = np.empty(count, dtype=flat.dtype)
+        k = 0
+        for i in range(n):
+            if i == 0 or flat[order[i]] != flat[order[i - 1]]:
+                out[k] = flat[order[i]]
+                k += 1
+        return out
+
+    return impl
+
+
+@overload(np.searchsorted)
+def _searchsorted(a, v, side=None):
+    if not _array_1d(a):
+        return None
+    if _is_array(v):
+        def impl_many(a, v, side=None):
+            flat = v.ravel()
+            out = np.empty(flat.size, dtype=np.int64)
+            for k in range(flat.size):
+                out[k] = _bisect_left(a, flat[k])
+            return out.reshape(v.shape)
+
+        return impl_many
+
+    def impl(a, v, side=None):
+        return _bisect_left(a, v)
+
+    return impl
+
+
+@register_jitable
+def _bisect_left(a, x):
+    lo = 0
+    hi = a.size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@overload(np.median)
+def _median(a, axis=None):
+    if not _is_array(a) or not _no_axis(axis):
+        return None
+
+    def impl(a, axis=None):
+        flat = a.ravel()
+        n = flat.size
+        if n == 0:
+            return np.nan
+        order = _argsort_flat(flat)
+        if flat[order[n - 1]] != flat[order[n - 1]]:
+            return np.nan
+        half = n // 2
+        if n % 2 == 1:
+            return flat[order[half]] * 1.0
+        return (flat[order[half - 1]] + flat[order[half]]) / 2.0
+
+    return impl
+
+
+# ---- combining and differencing ------------------------------------------------------------
+
+@overload(np.concatenate)
+def _concatenate(arrays, axis=None):
+    if not isinstance(arrays, types.UniTupleType) or not _array_1d(arrays.dtype):
+        return None
+
+    def impl(arrays, axis=0):
+        total = 0
+        for arr in arrays:
+            total += arr.size
+        out = np.empty(total, dtype=arrays[0].dtype)
+        k = 0
+        for arr in arrays:
+            for x in arr:
+                out[k] = x
+                k += 1
+        return out
+
+    return impl
+
+
+@overload(np.hstack)
+def _hstack(arrays):
+    return _concatenate(arrays)
+
+
+@overload(np.diff)
+def _diff(a, n=None):
+    if not _array_1d(a):
+        return None
+
+    def impl(a, n=1):
+        out = a.copy()
+        size = a.size
+        for _ in range(n):
+            for i in range(size - 1):
+                out[i] = out[i + 1] - out[i]
+            size -= 1
+        return out[: max(size, 0)].copy()
+
+    return impl
+
+
+@overload(np.bincount)
+def _bincount(x, weights=None, minlength=None):
+    if not _array_1d(x) or not isinstance(x.dtype, (types.Integer, types.Boolean)):
+        return None
+    if weights is None or isinstance(weights, types.NoneType):
+        def impl(x, weights=None, minlength=0):
+            top = minlength
+            for v in x:
+                if v < 0:
+                    raise ValueError("'x' argument must be non-negative")
+                if v + 1 > top:
+                    top = v + 1
+            out = np.zeros(top, dtype=np.int64)
+            for v in x:
+                out[v] += 1
+            return out
+
+        return impl
+
+    def impl_weighted(x, weights=None, minlength=0):
+        top = minlength
+        for v in x:
+            if v < 0:
+                raise ValueError("'x' argument must be non-negative")
+            if v + 1 > top:
+                top = v + 1
+        out = np.zeros(top, dtype=np.float64)
+        for i in range(x.size):
+            out[x[i]] += weights[i]
+        return out
+
+    return impl_weighted
+
+
+@overload(np.outer)
+def _outer(a, b):
+    if not (_is_array(a) and _is_array(b)):
+        return None
+
+    def impl(a, b):
+        fa = a.ravel()
+        fb = b.ravel()
+        out = np.empty((fa.size, fb.size), dtype=T)
+        for i in range(fa.size):
+            for j in range(fb.size):
+                out[i, j] = fa[i] * fb[j]
+        return out
+
+    T = getattr(np, np.result_type(a.dtype.name, b.dtype.name).name)
+    return impl
+
+
+@overload(np.trace)
+def _trace(a):
+    if not (_is_array(a) and a.ndim == 2):
+        return None
+    T = _sum_type(a.dtype)
+
+    def impl(a):
+        acc = T(0)
+        for i in range(min(a.shape[0], a.shape[1])):
+            acc += a[i, i]
+        return acc
+
+    return impl

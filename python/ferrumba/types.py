@@ -75,6 +75,14 @@ class RangeType(Type):
     pass
 
 
+class NumberClass(Type):
+    """A NumPy scalar type used as a value (a `dtype=` argument)."""
+
+    def __init__(self, dtype):
+        self.dtype = self.instance_type = dtype
+        super().__init__("class(%s)" % dtype)
+
+
 def _layout_of(parts):
     if parts and parts[-1] == "::1" and all(p == ":" for p in parts[:-1]):
         return "C"
@@ -203,7 +211,7 @@ def _text_of_signature(sig):
     return str(sig)
 
 
-_TOKEN = re.compile(r"\s*(readonly array|array|UniTuple|Tuple|OptionalType|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
+_TOKEN = re.compile(r"\s*(readonly array|array|UniTuple|Tuple|OptionalType|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
 
 
 def from_string(text):
@@ -245,6 +253,11 @@ def from_string(text):
                     take()
             take()
             return Tuple(items)
+        if head == "class":
+            take()
+            inner = parse()
+            take()
+            return NumberClass(inner)
         if head == "OptionalType":
             take()
             inner = parse()

@@ -107,7 +107,11 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
 
 impl<'a> Typer<'a> {
     pub(crate) fn call(&mut self, c: &ast::ExprCall, span: Span) -> Result<Value, Diagnostic> {
-        let callee = self.value(&c.func)?;
+        let callee = match self.value(&c.func)? {
+            // A dtype passed around as a value is still a conversion function.
+            Value::Rt(Expr { ty: Type::DType(s), .. }) => Value::DType(s),
+            other => other,
+        };
         let mut args = vec![];
         for a in &c.args {
             if let ast::Expr::Starred(_) = a {

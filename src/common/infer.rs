@@ -735,6 +735,7 @@ impl<'a> Typer<'a> {
             Value::Range(a, b, c) => {
                 Ok(Expr::new(ExprKind::Call("range".into(), vec![*a, *b, *c]), Type::Range, span))
             }
+            Value::DType(s) => Ok(Expr::new(ExprKind::NoneValue, Type::DType(s), span)),
             Value::Str(_) => Err(Diagnostic::typing("unsupported", "strings cannot be used as values in compiled code", span)
                 .with_hint("string constants may appear only as exception messages and print() arguments")),
             other => Err(Diagnostic::typing(

@@ -134,6 +134,7 @@ impl<'a> Typer<'a> {
                     Expr::new(ExprKind::Tuple(dims), Type::Tuple(vec![I64; a.ndim as usize]), span)
                 }
                 "ndim" => Expr::new(ExprKind::Int(a.ndim as i64), I64, span),
+                "dtype" => Expr::new(ExprKind::NoneValue, Type::DType(a.dtype), span),
                 "size" => Expr::new(ExprKind::ArraySize(bx(e)), I64, span),
                 "itemsize" => Expr::new(ExprKind::Int(a.dtype.itemsize() as i64), I64, span),
                 "nbytes" => {
@@ -224,7 +225,7 @@ impl<'a> Typer<'a> {
         let span = e.span;
         match &e.ty {
             Type::Scalar(Scalar::Bool) => Ok(e),
-            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::Unknown => {
+            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::DType(_) | Type::Unknown => {
                 Ok(Expr::new(ExprKind::Truth(bx(e)), BOOL, span))
             }
             Type::Array(_) => Err(Diagnostic::typing("ambiguous-truth", "the truth value of an array is ambiguous", span)

@@ -13,8 +13,9 @@ fn bx(e: Expr) -> Box<Expr> {
 }
 
 /// NumPy functions that build arrays, handled here rather than as scalar functions.
-pub const ARRAY_FUNCTIONS: &[&str] =
-    &["empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "nonzero", "copy"];
+pub const ARRAY_FUNCTIONS: &[&str] = &[
+    "empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "nonzero", "copy", "array", "asarray",
+];
 
 fn new_array(dtype: Scalar, ndim: u32) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
@@ -108,7 +109,7 @@ impl<'a> Typer<'a> {
 
     fn dtype_of(&self, v: &Value, span: Span) -> Result<Scalar, Diagnostic> {
         match v {
-            Value::DType(s) => Ok(*s),
+            Value::DType(s) | Value::Rt(Expr { ty: Type::DType(s), .. }) => Ok(*s),
             Value::Func(f) if f == "builtins.float" => Ok(Scalar::F64),
             Value::Func(f) if f == "builtins.int" => Ok(Scalar::I64),
             Value::Func(f) if f == "builtins.bool" => Ok(Scalar::Bool),
@@ -232,6 +233,17 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
             }
             "arange" => self.arange(args, dtype_kw, span),
+            "array" | "asarray" => {
+                if args.len() != 1 {
+                    return Err(Diagnostic::typing("bad-arity", format!("numpy.{f}() takes one sequence (and dtype=)"), span));
+                }
+                let a = self.as_rt(args.remove(0), span)?;
+                let dtype = match &dtype_kw {
+                    Some(d) => Some(self.dtype_of(d, span)?),
+                    None => None,
+                };
+                Ok(Value::Rt(self.array_from(a, dtype, f == "asarray", span)?))
+            }
             "nonzero" | "where" if args.len() == 1 => {
                 let [a] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "numpy.nonzero() takes one array", span))?;
                 let a = self.as_rt(a, span)?;
@@ -248,6 +260,51 @@ impl<'a> Typer<'a> {
                 self.numpy_scalar(f, rts.into_iter().map(Value::Rt).collect(), span)
             }
         }
+    }
+
+    /// `np.array(x)`: a copy of an array, or a new array from (nested) tuples of numbers.
+    fn array_from(&mut self, a: Expr, dtype: Option<Scalar>, as_is: bool, span: Span) -> Result<Expr, Diagnostic> {
+        if let Type::Array(at) = &a.ty {
+            if as_is && dtype.is_none_or(|d| d == at.dtype) {
+                return Ok(a);
+            }
+            let target = dtype.unwrap_or(at.dtype);
+            let mut inputs = vec![];
+            let x = self.map_operand(a, &mut inputs);
+            let body = self.coerce(x, &Type::Scalar(target), span)?;
+            let ndim = inputs.iter().filter_map(|x| x.ty.array().map(|a| a.ndim)).max().unwrap_or(0);
+            return Ok(Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(target, ndim), span));
+        }
+        // Nested tuples: the shape comes from the tuple type, every level homogeneous.
+        let mut dims = vec![];
+        let mut level = a.ty.clone();
+        while let Type::Tuple(items) = &level {
+            let Some(first) = level.homogeneous_element().cloned() else {
+                return Err(Diagnostic::typing("unsupported", format!("numpy.array() of {} (items of different types)", a.ty), span)
+                    .with_hint("make every item the same type, e.g. all floats"));
+            };
+            dims.push(Expr::new(ExprKind::Int(items.len() as i64), I64, span));
+            level = first;
+        }
+        let Some(elem) = level.scalar() else {
+            return Err(Diagnostic::typing("bad-argument", format!("numpy.array() of {} is not supported", a.ty), span));
+        };
+        if dims.is_empty() {
+            return Err(Diagnostic::typing("unsupported", "numpy.array() of a scalar (a 0-d array) is not supported yet", span));
+        }
+        let target = dtype.unwrap_or(if elem == Scalar::Bool { Scalar::Bool } else { elem });
+        let tuple_ty = a.ty.clone();
+        let mut body = Expr::new(ExprKind::MapInput(0), tuple_ty.clone(), span);
+        let mut ty = tuple_ty;
+        for d in 0..dims.len() {
+            let inner = ty.homogeneous_element().cloned().expect("checked above");
+            let index = Expr::new(ExprKind::MapIndex(d), I64, span);
+            body = Expr::new(ExprKind::TupleGetDyn(bx(body), bx(index)), inner.clone(), span);
+            ty = inner;
+        }
+        let body = self.coerce(body, &Type::Scalar(target), span)?;
+        let ndim = dims.len() as u32;
+        Ok(Expr::new(ExprKind::Map { inputs: vec![a], body: bx(body), shape: Some(dims) }, new_array(target, ndim), span))
     }
 
     fn copy_array(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {

@@ -161,6 +161,12 @@ impl Parser<'_> {
                 Type::Array(ArrayType { dtype, ndim, layout, readonly })
             }
             "range_state64" | "range_state_int64" => Type::Range,
+            "class" | "NumberClass" => {
+                self.expect(b'(')?;
+                let s = self.scalar()?;
+                self.expect(b')')?;
+                Type::DType(s)
+            }
             other => match Scalar::from_name(other) {
                 Some(s) => Type::Scalar(s),
                 None => return Err(format!("unknown type '{other}'")),

@@ -144,6 +144,9 @@ pub enum Type {
     Optional(Box<Type>),
     /// The range object of `range(...)` when it is a value (stored or passed), not just iterated.
     Range,
+    /// A NumPy scalar type used as a value (`dtype=np.float32` passed along): known at
+    /// compile time, nothing at run time. Numba calls it a NumberClass.
+    DType(Scalar),
     /// Not known yet: the bottom of the unification lattice while a recursive call's
     /// return type is still being inferred.
     Unknown,
@@ -230,6 +233,7 @@ impl fmt::Display for Type {
             }
             Type::Optional(t) => write!(f, "OptionalType({t})"),
             Type::Range => f.write_str("range_state64"),
+            Type::DType(s) => write!(f, "class({})", s.name()),
             Type::Unknown => f.write_str("undefined"),
         }
     }
@@ -336,6 +340,7 @@ pub fn slot_count(t: &Type) -> usize {
         Type::Array(a) => 3 + 2 * a.ndim as usize,
         Type::Optional(t) => 1 + slot_count(t),
         Type::Range => 3,
+        Type::DType(_) => 0,
         Type::Unknown => 0,
     }
 }

@@ -106,6 +106,11 @@ pub fn typeof_arg(arg: &Bound<'_, PyAny>) -> PyResult<Option<Type>> {
     if let Some((_, s)) = numpy_scalar_types(arg.py()).iter().find(|(p, _)| *p == tp) {
         return Ok(Some(Type::Scalar(*s)));
     }
+    // A NumPy scalar type itself (np.float32) passed as an argument.
+    let me = arg.as_ptr() as usize;
+    if let Some((_, s)) = numpy_scalar_types(arg.py()).iter().find(|(p, _)| *p == me) {
+        return Ok(Some(Type::DType(*s)));
+    }
     // Subclasses of int/float/bool (IntEnum members, ...) behave as their base type.
     if arg.is_instance_of::<PyBool>() {
         return Ok(Some(Type::Scalar(Scalar::Bool)));
@@ -307,6 +312,7 @@ pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<
                 unbox(arg, inner, slots)?;
             }
         }
+        Type::DType(_) => {}
         Type::Range => {
             for attr in ["start", "stop", "step"] {
                 slots.push(arg.getattr(attr)?.extract::<i64>()? as u64);
@@ -371,6 +377,10 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             }
             let owner = Py::new(py, crate::cpu::memory::MemoryOwner::new(meminfo as *mut crate::cpu::memory::MemInfo))?;
             new_ndarray(py, a, data, &mut dims, &mut strides, owner.into_any())?
+        }
+        Type::DType(s) => {
+            let name = if *s == Scalar::Bool { "bool_" } else { s.name() };
+            py.import("numpy")?.getattr(name)?.unbind()
         }
         Type::Range => {
             let (a, b, c) = (next() as i64, next() as i64, next() as i64);

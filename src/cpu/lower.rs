@@ -507,7 +507,7 @@ fn unpack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<
                 v.into()
             }
         }
-        Type::NoneType | Type::Unknown => ctx.const_struct(&[], false).into(),
+        Type::NoneType | Type::Unknown | Type::DType(_) => ctx.const_struct(&[], false).into(),
         Type::Tuple(items) => {
             let st = llvm_type(ctx, t).into_struct_type();
             let mut agg = st.get_undef();
@@ -590,7 +590,7 @@ fn pack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
             };
             put(b, wide)?;
         }
-        Type::NoneType | Type::Unknown => {}
+        Type::NoneType | Type::Unknown | Type::DType(_) => {}
         Type::Tuple(items) => {
             let sv = v.into_struct_value();
             for (i, it) in items.iter().enumerate() {

@@ -404,7 +404,9 @@ fn contains_map_index(e: &Expr) -> bool {
         ExprKind::Cast(x) | ExprKind::Unary(_, x) | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::IsNone(x) | ExprKind::Unwrap(x) => {
             contains_map_index(x)
         }
-        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => contains_map_index(a) || contains_map_index(b),
+        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
+            contains_map_index(a) || contains_map_index(b)
+        }
         ExprKind::IfElse(c, a, b) => contains_map_index(c) || contains_map_index(a) || contains_map_index(b),
         ExprKind::Tuple(items) | ExprKind::Math(_, items) | ExprKind::Call(_, items) => items.iter().any(contains_map_index),
         _ => false,

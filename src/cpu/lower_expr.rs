@@ -340,6 +340,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 b.build_int_compare(IntPredicate::NE, iv, iv.get_type().const_zero(), "truth").map_err(ie)?
             }
             Type::NoneType | Type::Unknown => self.ctx.bool_type().const_zero(),
+            Type::DType(_) => self.ctx.bool_type().const_int(1, false),
             Type::Tuple(items) => self.ctx.bool_type().const_int((!items.is_empty()) as u64, false),
             Type::Optional(inner) => {
                 let sv = v.into_struct_value();
