@@ -34,14 +34,46 @@ def _mean_type(dtype):
     return np.float64
 
 
+def _axis_impl(name, impl_for, a):
+    """A reduction along axis 0 or 1 of a 2-d array: the whole-array implementation run on
+    each column or row view, results gathered into a 1-d array."""
+    from .decorators import njit
+
+    row_type = types.Array(a.dtype, 1, "A")
+    reduce_view = njit(impl_for(row_type))
+    # NumPy itself says what type the reduction gives for this dtype.
+    probe = np.ones(1, dtype=a.dtype.name)
+    result = getattr(np, np.asarray(getattr(np, name)(probe)).dtype.name)
+
+    def impl(a, axis=None):
+        if axis < -2 or axis > 1:
+            raise ValueError("axis is out of bounds for a 2-d array")
+        if axis % 2 == 0:
+            out = np.empty(a.shape[1], dtype=result)
+            for i in range(a.shape[1]):
+                out[i] = reduce_view(a[:, i])
+        else:
+            out = np.empty(a.shape[0], dtype=result)
+            for i in range(a.shape[0]):
+                out[i] = reduce_view(a[i])
+        return out
+
+    return impl
+
+
 def _reduction(name, method=True):
-    """Register `impl_for(a)` as np.<name>(a) and, with `method`, as a.<name>()."""
+    """Register `impl_for(a)` as np.<name>(a) and, with `method`, as a.<name>(); with an
+    integer axis on a 2-d array, it runs on each row or column."""
 
     def register(impl_for):
         def typing(a, axis=None):
-            if not _is_array(a) or not _no_axis(axis):
+            if not _is_array(a):
                 return None
-            return impl_for(a)
+            if _no_axis(axis):
+                return impl_for(a)
+            if a.ndim == 2 and isinstance(axis, types.Integer):
+                return _axis_impl(name, impl_for, a)
+            return None
 
         overload(getattr(np, name))(typing)
         if method:
