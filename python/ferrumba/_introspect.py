@@ -23,7 +23,7 @@ def _load_library():
         _LIBRARY_LOADED = True
         from . import _numpy_impl  # noqa: F401
 
-_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg"}
+_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator"}
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
     "enumerate", "zip", "divmod", "pow", "print",
@@ -59,6 +59,11 @@ def function_source(func):
     except (OSError, TypeError) as e:
         raise OSError(f"source code of {func.__qualname__} is not available ({e})") from None
     text = "".join(lines)
+    if func.__name__ == "<lambda>":
+        # Several lambdas may share a line: cut out exactly this one's expression.
+        segment = _lambda_segment(text, code)
+        if segment is not None:
+            return (code.co_filename, segment[0], first - 1 + segment[1], segment[2], func.__name__, func.__qualname__)
     dedented = textwrap.dedent(text)
     removed = 0
     if lines:
@@ -66,6 +71,40 @@ def function_source(func):
         removed = len(first_line) - len(first_line.lstrip()) if dedented != text else 0
     filename = code.co_filename
     return (filename, dedented, max(first, 1) - 1, removed, func.__name__, func.__qualname__)
+
+
+def _lambda_segment(text, code):
+    """(source of the lambda, line offset, column) for the lambda whose body is `code`:
+    the code's instruction positions say which of the lambdas in the text it is."""
+    import ast
+
+    source = textwrap.dedent(text)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        # A block header alone (`for f in [lambda ...]:`): give it a body to parse.
+        source = source.rstrip() + "\n    pass\n"
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return None
+    lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    if not lambdas:
+        return None
+    indent = len(text) - len(text.lstrip()) - (len(source) - len(source.lstrip()))
+    spots = [(p[0] - code.co_firstlineno + 1, p[2] - max(indent, 0)) for p in code.co_positions() if p[0] is not None and p[2]]
+
+    def contains(n, line, col):
+        b = n.body
+        after_start = (line, col) >= (b.lineno, b.col_offset)
+        before_end = (line, col) < (b.end_lineno, b.end_col_offset)
+        return after_start and before_end
+
+    target = next((n for n in lambdas if spots and all(contains(n, l, c) for l, c in spots)), lambdas[0])
+    segment = ast.get_source_segment(source, target)
+    if segment is None:
+        return None
+    return (segment, target.lineno - 1, 0)
 
 
 def _lookup(func, name):

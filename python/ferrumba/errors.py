@@ -26,3 +26,22 @@ class CudaSupportError(NumbaError):
 
 
 FerrumbaError = NumbaError
+
+
+class LoweringError(NumbaError):
+    """Code generation failed (Numba's name; ferrumba reports these as InternalError)."""
+
+
+class NumbaTypeError(TypingError, TypeError):
+    """A typing problem that is also a TypeError (Numba's name)."""
+
+
+class NumbaValueError(TypingError, ValueError):
+    """A typing problem that is also a ValueError (Numba's name)."""
+
+
+class ForbiddenConstruct(UnsupportedError):
+    """A construct compiled code does not allow (Numba's name)."""
+
+
+UnsupportedBytecodeError = UnsupportedError

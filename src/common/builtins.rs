@@ -19,6 +19,45 @@ const MATH_UNARY: &[&str] = &[
 ];
 /// `math` functions of two floats.
 const MATH_BINARY: &[&str] = &["atan2", "hypot", "copysign", "fmod", "pow", "nextafter"];
+/// `operator` module functions that are binary operators (in-place forms behave the same
+/// on the immutable values compiled code holds, except arrays, which `binary` handles).
+const OPERATOR_BINARY: &[(&str, ast::Operator)] = &[
+    ("add", ast::Operator::Add),
+    ("sub", ast::Operator::Sub),
+    ("mul", ast::Operator::Mult),
+    ("truediv", ast::Operator::Div),
+    ("floordiv", ast::Operator::FloorDiv),
+    ("mod", ast::Operator::Mod),
+    ("pow", ast::Operator::Pow),
+    ("and_", ast::Operator::BitAnd),
+    ("or_", ast::Operator::BitOr),
+    ("xor", ast::Operator::BitXor),
+    ("lshift", ast::Operator::LShift),
+    ("rshift", ast::Operator::RShift),
+    ("iadd", ast::Operator::Add),
+    ("isub", ast::Operator::Sub),
+    ("imul", ast::Operator::Mult),
+    ("itruediv", ast::Operator::Div),
+    ("ifloordiv", ast::Operator::FloorDiv),
+    ("imod", ast::Operator::Mod),
+    ("ipow", ast::Operator::Pow),
+    ("iand", ast::Operator::BitAnd),
+    ("ior", ast::Operator::BitOr),
+    ("ixor", ast::Operator::BitXor),
+    ("ilshift", ast::Operator::LShift),
+    ("irshift", ast::Operator::RShift),
+];
+const OPERATOR_COMPARE: &[(&str, ast::CmpOp)] = &[
+    ("lt", ast::CmpOp::Lt),
+    ("le", ast::CmpOp::LtE),
+    ("eq", ast::CmpOp::Eq),
+    ("ne", ast::CmpOp::NotEq),
+    ("gt", ast::CmpOp::Gt),
+    ("ge", ast::CmpOp::GtE),
+    ("is_", ast::CmpOp::Is),
+    ("is_not", ast::CmpOp::IsNot),
+];
+
 /// NumPy ufuncs that ferrumba evaluates on scalars, and the C name each one maps to.
 const NUMPY_SCALAR: &[(&str, &str)] = &[
     ("sqrt", "sqrt"),
@@ -85,6 +124,8 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
             || MATH_BINARY.contains(&attr)
             || matches!(attr, "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "isclose" | "gcd" | "factorial" | "fsum"),
         "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
+        "operator" => OPERATOR_BINARY.iter().any(|(n, _)| *n == attr) || OPERATOR_COMPARE.iter().any(|(n, _)| *n == attr)
+            || matches!(attr, "neg" | "pos" | "not_" | "invert" | "inv" | "truth" | "abs" | "index" | "getitem" | "is_" | "is_not" | "contains"),
         "numpy" => {
             NUMPY_SCALAR.iter().any(|(n, _)| *n == attr)
                 || matches!(
@@ -454,8 +495,32 @@ impl<'a> Typer<'a> {
                 Ok(self.math("gcd", vec![a, b], I64, span))
             }
             ("cmath", f) => self.cmath(f, args, span),
+            ("operator", f) => self.operator_call(f, args, span),
             _ => Err(Diagnostic::typing("unsupported-function", format!("'{}' is not supported in compiled code", path.trim_start_matches("builtins.")), span)
                 .with_hint("see the README for the supported builtins and math functions")),
+        }
+    }
+
+    /// `operator.add(a, b)` and friends: the operator itself.
+    fn operator_call(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        if let Some((_, op)) = OPERATOR_BINARY.iter().find(|(n, _)| *n == f) {
+            let [a, b] = self.rt_args::<2>(args, f, span)?;
+            return Ok(Value::Rt(self.binary(*op, a, b, span)?));
+        }
+        if let Some((_, op)) = OPERATOR_COMPARE.iter().find(|(n, _)| *n == f) {
+            let [a, b] = self.rt_args::<2>(args, f, span)?;
+            return Ok(Value::Rt(self.compare(*op, a, b, span)?));
+        }
+        let [a] = self.rt_args::<1>(args, f, span)?;
+        match f {
+            "neg" => Ok(Value::Rt(self.unary(ast::UnaryOp::USub, a, span)?)),
+            "pos" => Ok(Value::Rt(self.unary(ast::UnaryOp::UAdd, a, span)?)),
+            "invert" | "inv" => Ok(Value::Rt(self.unary(ast::UnaryOp::Invert, a, span)?)),
+            "not_" => Ok(Value::Rt(self.unary(ast::UnaryOp::Not, a, span)?)),
+            "truth" => Ok(Value::Rt(self.truth(a)?)),
+            "abs" => self.abs(a, span),
+            "index" => Ok(Value::Rt(self.index_int(a, span)?)),
+            _ => Err(Diagnostic::typing("unsupported-function", format!("operator.{f} is not supported in compiled code"), span)),
         }
     }
 
@@ -576,6 +641,10 @@ impl<'a> Typer<'a> {
         let ct = if a.ty.scalar() == Some(Scalar::C64) { Type::Scalar(Scalar::C64) } else { c128.clone() };
         let a = self.coerce(a, &ct, span)?;
         let rt = Type::Scalar(ct.scalar().unwrap().real_part());
+        if !matches!(f, "phase" | "polar" | "isnan" | "isinf" | "isfinite" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan") {
+            return Err(Diagnostic::typing("unsupported-function", format!("cmath.{f} is not supported in compiled code yet"), span)
+                .with_hint("supported: sqrt, exp, log, log10, sin, cos, tan, phase, polar, rect, isnan, isinf, isfinite"));
+        }
         Ok(match f {
             "phase" => self.math("cphase", vec![a], rt, span),
             "polar" => {

@@ -282,7 +282,13 @@ impl<'a> Typer<'a> {
             if !int_like(a) || !int_like(b) {
                 return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
             }
-            let t = Type::Scalar(arith_promote(a, b));
+            // A shift keeps the left operand's signedness (as Numba types it); the other
+            // bit operations promote both operands.
+            let t = if matches!(op, BinOp::LShift | BinOp::RShift) {
+                Type::Scalar(arith_promote(a, a))
+            } else {
+                Type::Scalar(arith_promote(a, b))
+            };
             let (l, r) = (self.coerce(l, &t, span)?, self.coerce(r, &t, span)?);
             return Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), t, span));
         }
@@ -312,7 +318,7 @@ impl<'a> Typer<'a> {
             .with_hint("convert the operands to numbers of compatible types")
     }
 
-    fn unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
+    pub(crate) fn unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
         if op == ast::UnaryOp::Not {
             let t = self.truth(v)?;
             if let ExprKind::Bool(b) = t.kind {
@@ -446,6 +452,23 @@ impl<'a> Typer<'a> {
                 }
                 return Ok(if cmp == CmpOp::Ne { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(acc)), BOOL, span) } else { acc });
             }
+            // Ordering is lexicographic: the first unequal pair decides, then the lengths.
+            let (a, b) = (a.clone(), b.clone());
+            let n = a.len().min(b.len());
+            let lens = self.compare(op, Expr::new(ExprKind::Int(a.len() as i64), I64, span), Expr::new(ExprKind::Int(b.len() as i64), I64, span), span)?;
+            let mut acc = lens;
+            for i in (0..n).rev() {
+                let x = Expr::new(ExprKind::TupleGet(bx(l.clone()), i), a[i].clone(), span);
+                let y = Expr::new(ExprKind::TupleGet(bx(r.clone()), i), b[i].clone(), span);
+                let same = self.compare(C::Eq, x.clone(), y.clone(), span)?;
+                let strict = match cmp {
+                    CmpOp::Lt | CmpOp::Le => C::Lt,
+                    _ => C::Gt,
+                };
+                let decided = self.compare(strict, x, y, span)?;
+                acc = Expr::new(ExprKind::IfElse(bx(same), bx(acc), bx(decided)), BOOL, span);
+            }
+            return Ok(acc);
         }
         let (Some(a), Some(b)) = (l.ty.scalar(), r.ty.scalar()) else {
             if l.ty == Type::NoneType && r.ty == Type::NoneType {

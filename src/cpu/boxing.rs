@@ -246,6 +246,10 @@ pub fn unbox_exact(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyR
 pub fn convertible(arg: &Bound<'_, PyAny>, t: &Type) -> bool {
     match (typeof_arg(arg), t) {
         (Ok(Some(Type::Scalar(from))), Type::Scalar(to)) => !from.is_complex() || to.is_complex(),
+        (Ok(Some(Type::Tuple(items))), Type::Tuple(want)) if items.len() == want.len() => match arg.cast::<PyTuple>() {
+            Ok(t) => t.iter().zip(want).all(|(x, w)| convertible(&x, w)),
+            Err(_) => false,
+        },
         (Ok(Some(Type::Array(a))), Type::Array(b)) => {
             a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == Layout::Any || a.layout == b.layout) && (!a.readonly || b.readonly)
         }

@@ -136,6 +136,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             _ => {}
         }
         let s = arg_s.ok_or_else(|| Diagnostic::internal(format!("math function {name} without a scalar argument")))?;
+        if !vals.iter().all(|v| v.is_float_value()) {
+            return Err(Diagnostic::internal(format!("math function {name} applied to a non-float value")));
+        }
         let floats: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
         if let Some((_, intr)) = INTRINSICS.iter().find(|(n, _)| *n == name) {
             let f = self.intrinsic(intr, &[vals[0].get_type()])?;
