@@ -713,3 +713,138 @@ def _trace(a):
         return acc
 
     return impl
+
+
+# ---- NaN-ignoring reductions ------------------------------------------------------------------
+
+def _nan_reduction(name):
+    def register(build):
+        def typing(a, axis=None, ddof=None):
+            if not _is_array(a) or not _no_axis(axis):
+                return None
+            return build(a)
+
+        overload(getattr(np, name))(typing)
+        return build
+
+    return register
+
+
+@_nan_reduction("nansum")
+def _nansum(a):
+    T = _sum_type(a.dtype)
+
+    def impl(a, axis=None, ddof=0):
+        acc = T(0)
+        for x in a.ravel():
+            if x == x:
+                acc += x
+        return acc
+
+    return impl
+
+
+@_nan_reduction("nanprod")
+def _nanprod(a):
+    T = _sum_type(a.dtype)
+
+    def impl(a, axis=None, ddof=0):
+        acc = T(1)
+        for x in a.ravel():
+            if x == x:
+                acc *= x
+        return acc
+
+    return impl
+
+
+@_nan_reduction("nanmean")
+def _nanmean(a):
+    T = _mean_type(a.dtype)
+
+    def impl(a, axis=None, ddof=0):
+        acc = T(0)
+        n = 0
+        for x in a.ravel():
+            if x == x:
+                acc += x
+                n += 1
+        return acc / T(n) if n > 0 else T(np.nan)
+
+    return impl
+
+
+def _nan_extreme(which):
+    def build(a):
+        def impl(a, axis=None, ddof=0):
+            flat = a.ravel()
+            if flat.size == 0:
+                raise ValueError("zero-size array to reduction operation which has no identity")
+            best = flat[0]
+            found = False
+            for x in flat:
+                if x == x:
+                    if not found or (x < best if which == 0 else x > best):
+                        best = x
+                        found = True
+            if not found:
+                return flat[0]
+            return best
+
+        return impl
+
+    return build
+
+
+_nan_reduction("nanmin")(_nan_extreme(0))
+_nan_reduction("nanmax")(_nan_extreme(1))
+
+
+def _nan_variance_impl(a, take_root):
+    T = _mean_type(a.dtype)
+
+    def impl(a, axis=None, ddof=0):
+        mean = T(0)
+        n = 0
+        for x in a.ravel():
+            if x == x:
+                mean += x
+                n += 1
+        if n - ddof <= 0:
+            return T(np.nan)
+        mean = mean / T(n)
+        acc = T(0)
+        for x in a.ravel():
+            if x == x:
+                d = x - mean
+                acc += d * d
+        var = acc / T(n - ddof)
+        return np.sqrt(var) if take_root else var
+
+    return impl
+
+
+_nan_reduction("nanvar")(lambda a: _nan_variance_impl(a, False))
+_nan_reduction("nanstd")(lambda a: _nan_variance_impl(a, True))
+
+
+def _nan_arg_extreme(which):
+    def build(a):
+        def impl(a, axis=None, ddof=0):
+            flat = a.ravel()
+            where = -1
+            for i in range(flat.size):
+                x = flat[i]
+                if x == x and (where < 0 or (x < flat[where] if which == 0 else x > flat[where])):
+                    where = i
+            if where < 0:
+                raise ValueError("All-NaN slice encountered")
+            return where
+
+        return impl
+
+    return build
+
+
+_nan_reduction("nanargmin")(_nan_arg_extreme(0))
+_nan_reduction("nanargmax")(_nan_arg_extreme(1))
