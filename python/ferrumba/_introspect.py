@@ -149,9 +149,14 @@ def describe(value):
     if isinstance(value, types.ModuleType):
         if value.__name__ in _KNOWN_MODULES:
             return ("module", value.__name__)
+        if value.__name__ in ("ferrumba.cuda", "numba.cuda"):
+            return ("module", "cuda")
         return ("unsupported", f"module '{value.__name__}'")
     if isinstance(value, Dispatcher):
         return ("dispatcher", value)
+    cuda_name = _cuda_description(value)
+    if cuda_name is not None:
+        return cuda_name
     _load_library()
     jitable = extending._JITABLE.get(id(value))
     if jitable is not None and jitable[0] is value:
@@ -166,6 +171,24 @@ def describe(value):
     if path is not None:
         return ("function", path)
     return ("unsupported", type(value).__name__)
+
+
+def _cuda_description(value):
+    import sys
+
+    intrinsics = sys.modules.get("ferrumba.cuda.intrinsics")
+    if intrinsics is not None and id(value) in intrinsics.DESCRIPTIONS:
+        return intrinsics.DESCRIPTIONS[id(value)]
+    # Kernels ported from numba-cuda may name numba.cuda's own objects.
+    numba_cuda = sys.modules.get("numba.cuda")
+    if numba_cuda is not None:
+        for name in ("threadIdx", "blockIdx", "blockDim", "gridDim", "shared", "local", "const", "atomic"):
+            if getattr(numba_cuda, name, None) is value:
+                return ("module", "cuda." + name)
+        for name in ("grid", "gridsize", "syncthreads", "fma", "cbrt", "selp"):
+            if getattr(numba_cuda, name, None) is value:
+                return ("function", "cuda." + name)
+    return None
 
 
 def resolve_names(func, names):

@@ -104,6 +104,10 @@ const NUMPY_DTYPES: &[&str] = &[
 
 /// `module.attr` for the modules ferrumba knows.
 pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+    if module == "cuda" || module.starts_with("cuda.") {
+        return crate::common::cuda::cuda_attribute(module, attr, span)
+            .ok_or_else(|| Diagnostic::typing("unknown-attribute", format!("'{module}.{attr}' is not supported in compiled code"), span));
+    }
     let float = |v: f64| Ok(Value::Rt(Expr::new(ExprKind::Float(v), F64, span)));
     match (module, attr) {
         ("math" | "cmath", "pi") | ("numpy", "pi") => return float(std::f64::consts::PI),
@@ -288,6 +292,10 @@ impl<'a> Typer<'a> {
         Ok(out)
     }
 
+    pub(crate) fn call_builtin_path(&mut self, path: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        self.call_builtin(path, args, vec![], span)
+    }
+
     fn rt_args<const N: usize>(&mut self, args: Vec<Value>, what: &str, span: Span) -> Result<[Expr; N], Diagnostic> {
         if args.len() != N {
             return Err(Diagnostic::typing("bad-arity", format!("{what} takes {N} argument(s), {} given", args.len()), span));
@@ -333,6 +341,9 @@ impl<'a> Typer<'a> {
         let (module, name) = path.split_once('.').unwrap_or(("builtins", path));
         if module == "numpy" {
             return self.numpy_call(name, args, kwargs, span);
+        }
+        if module == "cuda" {
+            return self.cuda_call(name, args, kwargs, span);
         }
         if !kwargs.is_empty() && !matches!((module, name), ("builtins", "enumerate")) {
             return Err(Diagnostic::typing("unsupported", format!("'{name}' does not take keyword arguments in compiled code"), span));

@@ -52,6 +52,43 @@ pub enum Stmt {
     Print(Vec<Expr>),
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GpuReg {
+    ThreadIdx(u8),
+    BlockIdx(u8),
+    BlockDim(u8),
+    GridDim(u8),
+    LaneId,
+    WarpSize,
+}
+
+impl GpuReg {
+    pub fn name(self) -> String {
+        let axis = |a: u8| ["x", "y", "z"][a as usize];
+        match self {
+            GpuReg::ThreadIdx(a) => format!("threadIdx.{}", axis(a)),
+            GpuReg::BlockIdx(a) => format!("blockIdx.{}", axis(a)),
+            GpuReg::BlockDim(a) => format!("blockDim.{}", axis(a)),
+            GpuReg::GridDim(a) => format!("gridDim.{}", axis(a)),
+            GpuReg::LaneId => "laneid".into(),
+            GpuReg::WarpSize => "warpsize".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomicOp {
+    Add,
+    Sub,
+    Max,
+    Min,
+    Exch,
+    Cas,
+    And,
+    Or,
+    Xor,
+}
+
 #[derive(Clone, Debug)]
 pub enum SliceItem {
     /// An integer index: the dimension disappears.
@@ -152,6 +189,16 @@ pub enum ExprKind {
     Map { inputs: Vec<Expr>, body: Box<Expr>, shape: Option<Vec<Expr>> },
     MapInput(usize),
     MapIndex(usize),
+    /// A CUDA special register (thread index and friends), int32 as Numba types them.
+    GpuReg(GpuReg),
+    /// `cuda.syncthreads()`: every thread of the block waits here.
+    Barrier,
+    /// `cuda.shared.array(shape, dtype)`: one array per block, shared by its threads.
+    SharedArray(Vec<i64>),
+    /// `cuda.local.array(shape, dtype)`: a small array private to the thread.
+    LocalArray(Vec<i64>),
+    /// `cuda.atomic.<op>(array, index, value[, value2])`: the old element value.
+    Atomic(AtomicOp, Vec<Expr>),
     /// The same C-contiguous data under new dimensions (one may be -1: inferred).
     Reshape(Box<Expr>, Vec<Expr>),
     /// The view with dimensions (and strides) in reverse order.
@@ -344,6 +391,11 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::MapInput(k) => return format!("${k}:{}", e.ty),
         ExprKind::MapIndex(d) => return format!("$index{d}"),
         ExprKind::Reshape(a, dims) => format!("reshape {} to ({})", show(func, a), list(dims)),
+        ExprKind::GpuReg(r) => return format!("cuda.{}", r.name()),
+        ExprKind::Barrier => return "cuda.syncthreads()".into(),
+        ExprKind::SharedArray(d) => format!("cuda.shared.array({d:?})"),
+        ExprKind::LocalArray(d) => format!("cuda.local.array({d:?})"),
+        ExprKind::Atomic(op, args) => format!("cuda.atomic.{op:?}({})", list(args)),
         ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
     };
     format!("({body}):{}", e.ty)

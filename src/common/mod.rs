@@ -2,6 +2,7 @@
 //! LLVM or Python objects.
 
 pub mod builtins;
+mod cuda;
 pub mod diagnostic;
 pub mod infer;
 mod infer_expr;
@@ -12,3 +13,4 @@ pub mod resolve;
 pub mod signature;
 pub mod types;
 pub mod verify;
+pub mod workitem;

@@ -55,6 +55,7 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
         ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
         ExprKind::Reshape(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
         ExprKind::Transpose(a) => vec![a],
+        ExprKind::Atomic(_, args) => args.iter().collect(),
         ExprKind::ArrayView(a, items) => {
             let mut v = vec![a.as_ref()];
             for it in items {

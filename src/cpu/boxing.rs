@@ -173,6 +173,14 @@ impl SlotBuf {
             self.spill.push(v);
         }
     }
+    pub fn as_slice(&self) -> &[u64] {
+        if self.spill.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+
     pub fn as_ptr(&self) -> *const u64 {
         if self.spill.is_empty() {
             self.inline.as_ptr()

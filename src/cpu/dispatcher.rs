@@ -38,6 +38,8 @@ pub struct Dispatcher {
     /// With explicit signatures Numba compiles nothing else: other argument types are
     /// converted to a compiled signature, or rejected.
     explicit: std::sync::atomic::AtomicBool,
+    /// A `@cuda.jit` kernel: compiled through the work-item pass and launched per block.
+    kernel: bool,
 }
 
 fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> PyErr {
@@ -58,8 +60,8 @@ fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> 
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, nogil=false, fastmath=false, boundscheck=false, error_model="python"))]
-    fn new(py: Python<'_>, py_func: Py<PyAny>, nogil: bool, fastmath: bool, boundscheck: bool, error_model: &str) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, nogil=false, fastmath=false, boundscheck=false, error_model="python", kernel=false))]
+    fn new(py: Python<'_>, py_func: Py<PyAny>, nogil: bool, fastmath: bool, boundscheck: bool, error_model: &str, kernel: bool) -> PyResult<Self> {
         let f = py_func.bind(py);
         let code = f.getattr("__code__")?;
         let argcount: usize = code.getattr("co_argcount")?.extract()?;
@@ -84,6 +86,7 @@ impl Dispatcher {
             lower: LowerOptions { fastmath, boundscheck, python_errors: error_model == "python" },
             overloads: RwLock::new(vec![]),
             explicit: false.into(),
+            kernel,
         })
     }
 
@@ -97,6 +100,64 @@ impl Dispatcher {
     fn _enable_vectorcall(slf: &Bound<'_, Self>) -> bool {
         let offset = (&slf.get().vectorcall as *const _ as usize) - (slf.as_ptr() as usize);
         crate::cpu::vectorcall::enable(slf.as_any(), offset)
+    }
+
+    /// Launch a kernel on the CPU target: `grid` blocks of `block` threads.
+    fn _launch(&self, py: Python<'_>, grid: (i64, i64, i64), block: (i64, i64, i64), args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        if !self.kernel {
+            return Err(PyTypeError::new_err("only @cuda.jit kernels can be launched"));
+        }
+        let dims = [grid.0, grid.1, grid.2, block.0, block.1, block.2];
+        if dims.iter().any(|&d| d < 1) {
+            return Err(PyValueError::new_err(format!("grid and block dimensions must be positive, got grid={grid:?} block={block:?}")));
+        }
+        if block.0 * block.1 * block.2 > 1024 {
+            return Err(PyValueError::new_err(format!(
+                "a block of {}x{}x{} threads exceeds the 1024 threads a CUDA block may have",
+                block.0, block.1, block.2
+            )));
+        }
+        if args.len() != self.params.len() {
+            let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;
+            return Err(PyTypeError::new_err(format!("{name}() takes {} arguments but {} were given", self.params.len(), args.len())));
+        }
+        let mut slots = SlotBuf::new();
+        let found = {
+            let overloads = self.overloads.read().expect("overload list lock");
+            let mut found = None;
+            'overloads: for ov in overloads.iter() {
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    if !unbox_exact(&a, t, &mut slots)? {
+                        continue 'overloads;
+                    }
+                }
+                found = Some(ov.clone());
+                break;
+            }
+            found
+        };
+        let ov = match found {
+            Some(ov) => ov,
+            None => {
+                let ov = self.resolve_slow(py, args)?;
+                slots.clear();
+                for (a, t) in args.iter().zip(&ov.args) {
+                    unbox(&a, t, &mut slots)?;
+                }
+                ov
+            }
+        };
+        let mut all: Vec<u64> = vec![0, 0, 0, grid.0 as u64, grid.1 as u64, grid.2 as u64, block.0 as u64, block.1 as u64, block.2 as u64];
+        all.extend_from_slice(slots.as_slice());
+        let entry = ov.entry;
+        let g = [grid.0, grid.1, grid.2];
+        let threads = block.0 * block.1 * block.2;
+        let failed = py.detach(move || crate::cpu::launch::run_blocks(entry, &all, g, threads));
+        match failed {
+            None => Ok(()),
+            Some(r) => Err(raised(py, &ExcInfo { class: r.class as *const _, message: r.message as *const _ })),
+        }
     }
 
     /// Compile eagerly for a signature string (Numba syntax).
@@ -297,8 +358,19 @@ impl Dispatcher {
             if std::env::var_os("FERRUMBA_TIMING").is_some() {
                 eprintln!("ferrumba: {}: front end {:.1} ms", unit.entry.symbol, t0.elapsed().as_secs_f64() * 1e3);
             }
-            let funcs: Vec<&Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
-            let cu = compile_unit(&funcs, &unit.entry.symbol, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
+            let lowered;
+            let mut funcs: Vec<&Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
+            let mut entry_symbol = unit.entry.symbol.clone();
+            if self.kernel {
+                // Kernels run on the host through the work-item pass: the unit's entry is
+                // the block function, which calls the kernel body per thread.
+                lowered = crate::common::workitem::to_host(&unit.entry).map_err(|d| (d, Some(unit.source.clone())))?;
+                funcs.remove(0);
+                funcs.insert(0, &lowered.thread);
+                funcs.insert(0, &lowered.block);
+                entry_symbol = lowered.block.symbol.clone();
+            }
+            let cu = compile_unit(&funcs, &entry_symbol, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
             Ok(Overload {
                 args: types.to_vec(),
                 ret: unit.entry.ret.clone(),

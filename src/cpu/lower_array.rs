@@ -6,6 +6,7 @@ use crate::common::ir::{Expr, ExprKind, SliceItem};
 use crate::common::types::{ArrayType, Layout, Type};
 use crate::cpu::lower::{Lowerer, R};
 use crate::cpu::lower_types::{array_struct, ie, memory_type, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES};
+use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
@@ -89,6 +90,24 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             ExprKind::MapInput(k) => Ok(self.map_frame.inputs[*k]),
             ExprKind::MapIndex(d) => Ok(self.map_frame.index[*d].into()),
             ExprKind::Reshape(base, dims) => self.reshape(base, dims, &e.ty),
+            ExprKind::LocalArray(dims) => {
+                // A fixed-size array on the thread's stack.
+                let a = e.ty.array().expect("local array type");
+                let count: i64 = dims.iter().product();
+                let elem = memory_type(self.ctx, a.dtype);
+                let slot = self.entry_alloca(elem.array_type(count.max(1) as u32).into(), "local")?;
+                let itemsize = a.dtype.itemsize() as i64;
+                let d: Vec<IntValue> = dims.iter().map(|n| self.i64c(*n)).collect();
+                let mut strides = vec![self.i64c(itemsize); dims.len()];
+                let mut s = itemsize;
+                for k in (0..dims.len()).rev() {
+                    strides[k] = self.i64c(s);
+                    s *= dims[k];
+                }
+                let null = self.ctx.ptr_type(AddressSpace::default()).const_null();
+                Ok(self.make_array(a.ndim, null, null, slot, &d, &strides)?.into())
+            }
+            ExprKind::Atomic(op, args) => self.atomic(*op, args, &e.ty),
             ExprKind::Transpose(base) => {
                 let nd = base.ty.array().expect("transpose of an array").ndim;
                 let bv = self.expr(base)?;
@@ -219,6 +238,56 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let new_data = unsafe { self.builder.build_gep(self.ctx.i8_type(), data, &[offset], "view").map_err(ie)? };
         let nd = ty.array().expect("view type").ndim;
         Ok(self.make_array(nd, meminfo, parent, new_data, &new_dims, &new_strides)?.into())
+    }
+
+    /// A read-modify-write of one array element as a single atomic instruction (so blocks
+    /// running on different cores see each other's updates); returns the old value.
+    fn atomic(&mut self, op: crate::common::ir::AtomicOp, args: &[Expr], ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        use crate::common::ir::AtomicOp as A;
+        use inkwell::AtomicOrdering::SequentiallyConsistent as SeqCst;
+        use inkwell::AtomicRMWBinOp as Rmw;
+        let array = &args[0];
+        let ndim = array.ty.array().expect("atomic on an array").ndim as usize;
+        let av = self.expr(array)?;
+        let mut idx = vec![];
+        for i in &args[1..1 + ndim] {
+            idx.push(self.expr(i)?.into_int_value());
+        }
+        let ptr = self.element_ptr(av, &array.ty, &idx, array.span)?;
+        let s = ty.scalar().expect("atomic element");
+        let value = self.expr(&args[1 + ndim])?;
+        if op == A::Cas {
+            let new = self.expr(&args[2 + ndim])?;
+            let pair = self.builder.build_cmpxchg(ptr, value, new, SeqCst, SeqCst).map_err(ie)?;
+            return self.builder.build_extract_value(pair, 0, "old").map_err(ie);
+        }
+        let signed = s.is_signed();
+        let rmw = match (op, s.is_float()) {
+            (A::Add, false) => Rmw::Add,
+            (A::Add, true) => Rmw::FAdd,
+            (A::Sub, false) => Rmw::Sub,
+            (A::Sub, true) => Rmw::FSub,
+            (A::Max, false) => if signed { Rmw::Max } else { Rmw::UMax },
+            (A::Max, true) => Rmw::FMax,
+            (A::Min, false) => if signed { Rmw::Min } else { Rmw::UMin },
+            (A::Min, true) => Rmw::FMin,
+            (A::Exch, _) => Rmw::Xchg,
+            (A::And, _) => Rmw::And,
+            (A::Or, _) => Rmw::Or,
+            (A::Xor, _) => Rmw::Xor,
+            (A::Cas, _) => unreachable!(),
+        };
+        let old = if s.is_float() {
+            // inkwell builds integer atomics only; floating-point ones go through the C API.
+            use inkwell::values::AsValueRef;
+            let raw = unsafe {
+                inkwell::llvm_sys::core::LLVMBuildAtomicRMW(self.builder.as_mut_ptr(), rmw.into(), ptr.as_value_ref(), value.as_value_ref(), SeqCst.into(), 0)
+            };
+            unsafe { BasicValueEnum::new(raw) }
+        } else {
+            self.builder.build_atomicrmw(rmw, ptr, value.into_int_value(), SeqCst).map_err(ie)?.into()
+        };
+        Ok(old)
     }
 
     fn call_runtime_ptr(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], out: PointerValue<'ctx>) -> R<()> {

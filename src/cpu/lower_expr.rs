@@ -175,6 +175,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.builder.build_extract_value(v, 1, "value").map_err(ie)?
             }
             ExprKind::Call(sym, args) => self.call(sym, args, &e.ty)?,
+            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) => {
+                return Err(crate::common::diagnostic::Diagnostic::internal("a CUDA operation reached the host backend without the work-item pass"))
+            }
             ExprKind::Block(..)
             | ExprKind::ArrayEmpty(_)
             | ExprKind::ArrayView(..)
@@ -182,7 +185,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             | ExprKind::MapInput(_)
             | ExprKind::MapIndex(_)
             | ExprKind::Reshape(..)
-            | ExprKind::Transpose(_) => {
+            | ExprKind::Transpose(_)
+            | ExprKind::LocalArray(_)
+            | ExprKind::Atomic(..) => {
                 self.lower_array_expr(e)?
             }
             ExprKind::Math(name, args) => {

@@ -4,6 +4,7 @@
 pub mod boxing;
 pub mod dispatcher;
 pub mod jit;
+pub mod launch;
 pub mod lower;
 mod lower_array;
 mod lower_expr;

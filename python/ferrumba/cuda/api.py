@@ -1,0 +1,256 @@
+"""Kernels, launches and device arrays of `ferrumba.cuda` (CPU target)."""
+
+import functools
+import os
+import warnings
+
+import numpy as np
+
+from .. import _core
+from ..errors import CudaSupportError
+from ..types import _text_of_signature
+
+_warned = False
+
+
+def current_target():
+    """'cpu' or 'gpu': where kernels run, from FERRUMBA_CUDA_TARGET / NUMBA_ENABLE_CUDASIM."""
+    global _warned
+    asked = os.environ.get("FERRUMBA_CUDA_TARGET", "auto").lower()
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        asked = "cpu"
+    if asked == "gpu":
+        raise CudaSupportError(
+            "FERRUMBA_CUDA_TARGET=gpu, but this build of ferrumba has no GPU target yet; "
+            "use FERRUMBA_CUDA_TARGET=cpu (or auto) to run kernels on the CPU"
+        )
+    if asked not in ("cpu", "auto"):
+        raise CudaSupportError(f"FERRUMBA_CUDA_TARGET must be cpu, gpu or auto, not {asked!r}")
+    if asked == "auto" and not _warned:
+        _warned = True
+        warnings.warn("ferrumba.cuda: no usable GPU target, running kernels on the CPU target", RuntimeWarning, stacklevel=3)
+    return "cpu"
+
+
+def is_available():
+    """Whether a CUDA GPU can run kernels (never, on this build)."""
+    return False
+
+
+def detect():
+    print("ferrumba.cuda: no CUDA GPU target in this build; kernels run on the CPU target")
+    return False
+
+
+class _Device:
+    name = b"ferrumba CPU target"
+    compute_capability = (0, 0)
+    id = 0
+
+    def __repr__(self):
+        return "<ferrumba CPU target device>"
+
+
+def get_current_device():
+    return _Device()
+
+
+def select_device(device_id):
+    if device_id != 0:
+        raise CudaSupportError("the CPU target has a single device, 0")
+    return _Device()
+
+
+def close():
+    pass
+
+
+def synchronize():
+    """Launches on the CPU target complete before they return: nothing to wait for."""
+
+
+class _Stream:
+    """Streams keep order; CPU-target launches are synchronous, so they are trivially ordered."""
+
+    def synchronize(self):
+        pass
+
+    def auto_synchronize(self):
+        import contextlib
+
+        return contextlib.nullcontext(self)
+
+
+def stream():
+    return _Stream()
+
+
+def default_stream():
+    return _Stream()
+
+
+class _Event:
+    def __init__(self, timing=True):
+        self._t = None
+
+    def record(self, stream=0):
+        import time
+
+        self._t = time.perf_counter()
+
+    def synchronize(self):
+        pass
+
+    def wait(self, stream=0):
+        pass
+
+    def elapsed_time(self, other):
+        return (other._t - self._t) * 1e3
+
+
+def event(timing=True):
+    return _Event(timing)
+
+
+class DeviceNDArray(np.ndarray):
+    """A device array of the CPU target: host memory, with Numba's device-array API."""
+
+    def copy_to_host(self, ary=None, stream=0):
+        if ary is None:
+            return np.array(self, copy=True).view(np.ndarray)
+        ary[...] = self
+        return ary
+
+    def copy_to_device(self, ary, stream=0):
+        self[...] = ary
+
+    def is_c_contiguous(self):
+        return self.flags.c_contiguous
+
+    def is_f_contiguous(self):
+        return self.flags.f_contiguous
+
+    @property
+    def nbytes(self):
+        return self.size * self.itemsize
+
+    def split(self, section, stream=0):
+        return [self[i:i + section] for i in range(0, len(self), section)]
+
+    def get_ipc_handle(self):
+        raise CudaSupportError("IPC handles need the GPU target")
+
+
+def to_device(obj, stream=0, copy=True, to=None):
+    if to is not None:
+        to.copy_to_device(obj)
+        return to
+    return np.array(obj, copy=True).view(DeviceNDArray)
+
+
+def device_array(shape, dtype=np.float64, strides=None, order="C", stream=0):
+    return np.empty(shape, dtype=dtype, order=order).view(DeviceNDArray)
+
+
+def device_array_like(ary, stream=0):
+    return np.empty_like(ary).view(DeviceNDArray)
+
+
+def pinned_array(shape, dtype=np.float64, strides=None, order="C"):
+    return np.empty(shape, dtype=dtype, order=order)
+
+
+def mapped_array(shape, dtype=np.float64, strides=None, order="C", stream=0, portable=False, wc=False):
+    return np.empty(shape, dtype=dtype, order=order).view(DeviceNDArray)
+
+
+def pinned(*arrays):
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def _dims(d, what):
+    if isinstance(d, (int, np.integer)):
+        d = (int(d),)
+    d = tuple(int(x) for x in d)
+    if not 1 <= len(d) <= 3:
+        raise ValueError(f"{what} must have 1 to 3 dimensions, got {d}")
+    return d + (1,) * (3 - len(d))
+
+
+class _Launch:
+    __slots__ = ("kernel", "grid", "block")
+
+    def __init__(self, kernel, grid, block):
+        self.kernel, self.grid, self.block = kernel, grid, block
+
+    def __call__(self, *args):
+        self.kernel._dispatcher._launch(self.grid, self.block, args)
+
+
+class Kernel:
+    """A `@cuda.jit` kernel; launch it with `kernel[griddim, blockdim](*args)`."""
+
+    def __init__(self, func, signatures=(), fastmath=False, debug=False):
+        current_target()
+        self.py_func = func
+        self._dispatcher = _core.Dispatcher(func, fastmath=fastmath, boundscheck=bool(debug), kernel=True)
+        functools.update_wrapper(self, func)
+        for sig in signatures:
+            self._dispatcher.compile(_text_of_signature(sig))
+
+    def __getitem__(self, config):
+        if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
+            raise ValueError("launch a kernel as kernel[griddim, blockdim] (optionally [griddim, blockdim, stream, sharedmem])")
+        return _Launch(self, _dims(config[0], "griddim"), _dims(config[1], "blockdim"))
+
+    def __call__(self, *args, **kwargs):
+        raise ValueError(f"launch kernel {self.py_func.__name__} with a configuration: {self.py_func.__name__}[griddim, blockdim](...)")
+
+    def forall(self, ntasks, tpb=0, stream=0, sharedmem=0):
+        tpb = tpb or 128
+        return self[(ntasks + tpb - 1) // tpb, tpb]
+
+    @property
+    def signatures(self):
+        from ..types import from_string
+
+        return [tuple(from_string(t) for t in args) for args, _ in self._dispatcher._signature_strings()]
+
+    @property
+    def overloads(self):
+        return {sig: i for i, sig in enumerate(self.signatures)}
+
+    def inspect_types(self, file=None):
+        for i, sig in enumerate(self.signatures):
+            print(f"{self.py_func.__qualname__} {sig}", file=file)
+            print(self._dispatcher._typed_ir(i), file=file)
+
+    def inspect_llvm(self, signature=None):
+        out = {sig: self._dispatcher._llvm_ir(i) for i, sig in enumerate(self.signatures)}
+        return out[tuple(signature)] if signature is not None else out
+
+    def inspect_asm(self, signature=None):
+        out = {sig: self._dispatcher._asm(i) for i, sig in enumerate(self.signatures)}
+        return out[tuple(signature)] if signature is not None else out
+
+
+def jit(func_or_sig=None, device=False, inline=False, link=(), debug=None, opt=True, lineinfo=False,
+        cache=False, fastmath=False, max_registers=None, **kws):
+    """`@cuda.jit`: a kernel (lazy, or eager for given signatures), or with `device=True` a
+    device function callable from kernels."""
+    from ..decorators import njit
+
+    def decorate(func, sigs):
+        if device:
+            d = njit(fastmath=fastmath)(func)
+            for sig in sigs:
+                d.compile(_text_of_signature(sig))
+            return d
+        return Kernel(func, sigs, fastmath=fastmath, debug=debug)
+
+    if callable(func_or_sig) and hasattr(func_or_sig, "__code__"):
+        return decorate(func_or_sig, ())
+    sigs = [] if func_or_sig is None else func_or_sig if isinstance(func_or_sig, list) else [func_or_sig]
+    return lambda func: decorate(func, sigs)

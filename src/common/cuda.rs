@@ -1,0 +1,207 @@
+//! Typing of the CUDA kernel language (`numba.cuda`'s names): thread and block indices,
+//! `grid`/`gridsize`, barriers, shared and local arrays, atomics. These are ordinary
+//! typed-IR operations; each target lowers them its own way.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::infer::{Typer, Value};
+use crate::common::ir::{AtomicOp, BinOp, Expr, ExprKind, GpuReg};
+use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+const I32: Type = Type::Scalar(Scalar::I32);
+
+/// `cuda.<attr>` (and `cuda.threadIdx.<x>`, `cuda.atomic.<op>`, ...).
+pub fn cuda_attribute(module: &str, attr: &str, span: Span) -> Option<Value> {
+    let axis = |a: &str| match a {
+        "x" => Some(0u8),
+        "y" => Some(1),
+        "z" => Some(2),
+        _ => None,
+    };
+    let reg = |r: GpuReg| Some(Value::Rt(Expr::new(ExprKind::GpuReg(r), I32, span)));
+    match (module, attr) {
+        ("cuda", "threadIdx" | "blockIdx" | "blockDim" | "gridDim" | "shared" | "local" | "const" | "atomic") => {
+            Some(Value::Module(format!("cuda.{attr}")))
+        }
+        ("cuda", "laneid") => reg(GpuReg::LaneId),
+        ("cuda", "warpsize") => reg(GpuReg::WarpSize),
+        ("cuda", "grid" | "gridsize" | "syncthreads" | "fma" | "cbrt" | "selp") => Some(Value::Func(format!("cuda.{attr}"))),
+        ("cuda.threadIdx", a) => reg(GpuReg::ThreadIdx(axis(a)?)),
+        ("cuda.blockIdx", a) => reg(GpuReg::BlockIdx(axis(a)?)),
+        ("cuda.blockDim", a) => reg(GpuReg::BlockDim(axis(a)?)),
+        ("cuda.gridDim", a) => reg(GpuReg::GridDim(axis(a)?)),
+        ("cuda.shared" | "cuda.local", "array") | ("cuda.const", "array_like") => Some(Value::Func(format!("{module}.{attr}"))),
+        ("cuda.atomic", op) if atomic_op(op).is_some() => Some(Value::Func(format!("cuda.atomic.{op}"))),
+        _ => None,
+    }
+}
+
+fn atomic_op(name: &str) -> Option<AtomicOp> {
+    Some(match name {
+        "add" => AtomicOp::Add,
+        "sub" => AtomicOp::Sub,
+        "max" => AtomicOp::Max,
+        "min" => AtomicOp::Min,
+        "exch" => AtomicOp::Exch,
+        "cas" | "compare_and_swap" => AtomicOp::Cas,
+        "and_" => AtomicOp::And,
+        "or_" => AtomicOp::Or,
+        "xor" => AtomicOp::Xor,
+        _ => return None,
+    })
+}
+
+impl<'a> Typer<'a> {
+    fn reg(&self, r: GpuReg, span: Span) -> Expr {
+        let e = Expr::new(ExprKind::GpuReg(r), I32, span);
+        Expr::new(ExprKind::Cast(bx(e)), I64, span)
+    }
+
+    /// `blockIdx.a * blockDim.a + threadIdx.a` in int64.
+    fn absolute_index(&self, a: u8, span: Span) -> Expr {
+        let prod = Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(GpuReg::BlockIdx(a), span)), bx(self.reg(GpuReg::BlockDim(a), span))), I64, span);
+        Expr::new(ExprKind::Binary(BinOp::Add, bx(prod), bx(self.reg(GpuReg::ThreadIdx(a), span))), I64, span)
+    }
+
+    fn const_shape(&mut self, v: Value, span: Span) -> Result<Vec<i64>, Diagnostic> {
+        let e = self.as_rt(v, span)?;
+        let read = |e: &Expr| match e.kind {
+            ExprKind::Int(n) => Some(n),
+            _ => None,
+        };
+        let dims = match &e.kind {
+            ExprKind::Tuple(items) => items.iter().map(read).collect::<Option<Vec<_>>>(),
+            _ => read(&e).map(|n| vec![n]),
+        };
+        dims.ok_or_else(|| {
+            Diagnostic::typing("non-constant-shape", "the shape of a shared or local array must be a constant", span)
+                .with_hint("use an integer literal or a global constant (or a tuple of them)")
+        })
+    }
+
+    pub(crate) fn cuda_call(&mut self, f: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
+        let mut args = args;
+        for (k, v) in kwargs {
+            match k.as_str() {
+                "shape" if args.is_empty() => args.push(v),
+                "dtype" if args.len() == 1 => args.push(v),
+                _ => return Err(Diagnostic::typing("unsupported", format!("cuda.{f}() keyword '{k}' is not supported"), span)),
+            }
+        }
+        match f {
+            "grid" | "gridsize" => {
+                let n = match args.first().map(|v| self.as_rt(v.clone(), span)).transpose()? {
+                    Some(Expr { kind: ExprKind::Int(n), .. }) if (1..=3).contains(&n) => n as u8,
+                    _ => return Err(Diagnostic::typing("bad-argument", format!("cuda.{f}() takes a literal 1, 2 or 3"), span)),
+                };
+                let parts: Vec<Expr> = (0..n)
+                    .map(|a| {
+                        if f == "grid" {
+                            self.absolute_index(a, span)
+                        } else {
+                            Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(GpuReg::BlockDim(a), span)), bx(self.reg(GpuReg::GridDim(a), span))), I64, span)
+                        }
+                    })
+                    .collect();
+                if n == 1 {
+                    return Ok(Value::Rt(parts.into_iter().next().unwrap()));
+                }
+                let ty = Type::Tuple(vec![I64; n as usize]);
+                Ok(Value::Rt(Expr::new(ExprKind::Tuple(parts), ty, span)))
+            }
+            "syncthreads" => {
+                if !args.is_empty() {
+                    return Err(Diagnostic::typing("bad-arity", "cuda.syncthreads() takes no arguments", span));
+                }
+                Ok(Value::Rt(Expr::new(ExprKind::Barrier, Type::NoneType, span)))
+            }
+            "shared.array" | "local.array" => {
+                if args.len() != 2 {
+                    return Err(Diagnostic::typing("bad-arity", format!("cuda.{f}(shape, dtype) takes two arguments"), span));
+                }
+                let dtype_v = args.pop().unwrap();
+                let dtype = match dtype_v {
+                    Value::DType(s) => s,
+                    Value::Func(ref p) if p == "builtins.float" => Scalar::F64,
+                    Value::Func(ref p) if p == "builtins.int" => Scalar::I64,
+                    _ => return Err(Diagnostic::typing("bad-argument", "the dtype of a shared or local array must be a NumPy type", span)),
+                };
+                let dims = self.const_shape(args.pop().unwrap(), span)?;
+                let ty = Type::Array(ArrayType { dtype, ndim: dims.len() as u32, layout: Layout::C, readonly: false });
+                let kind = if f == "shared.array" { ExprKind::SharedArray(dims) } else { ExprKind::LocalArray(dims) };
+                Ok(Value::Rt(Expr::new(kind, ty, span)))
+            }
+            "const.array_like" => {
+                let [a] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.const.array_like() takes one array", span))?;
+                Ok(Value::Rt(self.as_rt(a, span)?))
+            }
+            op if op.starts_with("atomic.") => self.atomic(&op[7..], args, span),
+            "fma" => {
+                let [a, b, c] = <[Value; 3]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.fma() takes three numbers", span))?;
+                let (a, b, c) = (self.as_rt(a, span)?, self.as_rt(b, span)?, self.as_rt(c, span)?);
+                let prod = self.binary(rustpython_parser::ast::Operator::Mult, a, b, span)?;
+                Ok(Value::Rt(self.binary(rustpython_parser::ast::Operator::Add, prod, c, span)?))
+            }
+            "selp" => {
+                let [c, a, b] = <[Value; 3]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.selp() takes three arguments", span))?;
+                let (c, a, b) = (self.as_rt(c, span)?, self.as_rt(a, span)?, self.as_rt(b, span)?);
+                let c = self.truth(c)?;
+                let ty = self.unify_or_err(&a.ty, &b.ty, span, "the choices of cuda.selp")?;
+                let (a, b) = (self.coerce(a, &ty, span)?, self.coerce(b, &ty, span)?);
+                Ok(Value::Rt(Expr::new(ExprKind::IfElse(bx(c), bx(a), bx(b)), ty, span)))
+            }
+            "cbrt" => self.call_builtin_path("math.cbrt", args, span),
+            _ => Err(Diagnostic::typing("unsupported-function", format!("cuda.{f} is not supported yet"), span)),
+        }
+    }
+
+    fn atomic(&mut self, name: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let op = atomic_op(name).ok_or_else(|| Diagnostic::typing("unsupported-function", format!("cuda.atomic.{name} is not supported yet"), span))?;
+        let want = if op == AtomicOp::Cas { 4 } else { 3 };
+        if args.len() != want {
+            return Err(Diagnostic::typing("bad-arity", format!("cuda.atomic.{name}() takes {want} arguments"), span));
+        }
+        let mut rts = vec![];
+        for a in args {
+            rts.push(self.as_rt(a, span)?);
+        }
+        let mut it = rts.into_iter();
+        let array = it.next().unwrap();
+        let Some(at) = array.ty.array().cloned() else {
+            return Err(Diagnostic::typing("bad-argument", format!("cuda.atomic.{name}() works on an array element, not {}", array.ty), span));
+        };
+        if !matches!(at.dtype, Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::F32 | Scalar::F64) {
+            return Err(Diagnostic::typing("bad-argument", format!("atomics on {} elements are not supported", at.dtype.name()), span)
+                .with_hint("use int32, int64, uint32, uint64, float32 or float64 arrays"));
+        }
+        if at.dtype.is_float() && matches!(op, AtomicOp::And | AtomicOp::Or | AtomicOp::Xor) {
+            return Err(Diagnostic::typing("bad-argument", format!("cuda.atomic.{name} needs an integer array"), span));
+        }
+        let index = it.next().unwrap();
+        let mut indices = vec![];
+        match index.ty.clone() {
+            Type::Tuple(items) => {
+                for (i, t) in items.into_iter().enumerate() {
+                    let item = Expr::new(ExprKind::TupleGet(bx(index.clone()), i), t, span);
+                    indices.push(self.index_int(item, span)?);
+                }
+            }
+            _ => indices.push(self.index_int(index, span)?),
+        }
+        if indices.len() != at.ndim as usize {
+            return Err(Diagnostic::typing("bad-argument", format!("the index of an atomic on a {}-d array needs {} components", at.ndim, at.ndim), span));
+        }
+        let elem = Type::Scalar(at.dtype);
+        let mut operands = vec![array];
+        let n_index = indices.len();
+        operands.extend(indices);
+        for v in it {
+            operands.push(self.coerce(v, &elem, span)?);
+        }
+        let _ = n_index;
+        Ok(Value::Rt(Expr::new(ExprKind::Atomic(op, operands), elem, span)))
+    }
+}

@@ -1,0 +1,253 @@
+//! The work-item pass: turns a typed CUDA kernel into plain host functions, so that the
+//! CPU backend runs kernels without knowing anything about CUDA.
+//!
+//! The kernel becomes a *thread function* taking the special registers (thread and block
+//! indices, block and grid dimensions) and the block's shared arrays as extra parameters,
+//! and a *block function* that allocates the shared arrays and calls the thread function
+//! for every thread of one block, in loops over z, y and x (LLVM inlines the call and can
+//! vectorize the x loop). The launcher runs block functions over a pool of OS threads.
+//!
+//! Kernels with `cuda.syncthreads()` need their body split into regions between barriers
+//! (values live across a barrier kept per thread); that is not done yet, and such kernels
+//! are rejected on the CPU target with a clear error.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::ir::{BinOp, Block, Expr, ExprKind, Function, GpuReg, Stmt, Var, VarId};
+use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
+
+/// Register parameters of the thread function, in order.
+const REGISTERS: [&str; 12] = ["$tid.x", "$tid.y", "$tid.z", "$bid.x", "$bid.y", "$bid.z", "$bdim.x", "$bdim.y", "$bdim.z", "$gdim.x", "$gdim.y", "$gdim.z"];
+
+/// The block function's leading parameters (what the launcher passes for each block).
+pub const BLOCK_PARAMS: usize = 9;
+
+pub struct Lowered {
+    pub block: Function,
+    pub thread: Function,
+}
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
+    if kernel.ret != Type::NoneType {
+        return Err(Diagnostic::typing("kernel-returns", format!("a kernel cannot return a value (this one returns {})", kernel.ret), Span::default())
+            .with_hint("write results into an array argument"));
+    }
+    let mut thread = kernel.clone();
+    thread.symbol = format!("{}.thread", kernel.symbol);
+    let first_reg = thread.vars.len();
+    for name in REGISTERS {
+        thread.vars.push(Var { name: name.into(), ty: I64 });
+    }
+    thread.params.extend(first_reg..first_reg + REGISTERS.len());
+    let mut shared: Vec<(Vec<i64>, Type)> = vec![];
+    let mut rewriter = Rewriter { first_reg, shared: &mut shared, vars: &mut thread.vars, params: vec![] };
+    rewriter.block(&mut thread.body)?;
+    let shared_params = rewriter.params;
+    thread.params.extend(shared_params.iter().copied());
+
+    // The block function: registers first, then the kernel's own parameters.
+    let mut vars: Vec<Var> = ["$bid.x", "$bid.y", "$bid.z", "$gdim.x", "$gdim.y", "$gdim.z", "$bdim.x", "$bdim.y", "$bdim.z"]
+        .iter()
+        .map(|n| Var { name: (*n).into(), ty: I64 })
+        .collect();
+    let mut params: Vec<VarId> = (0..BLOCK_PARAMS).collect();
+    for &p in &kernel.params {
+        params.push(vars.len());
+        vars.push(kernel.vars[p].clone());
+    }
+    let span = Span::default();
+    let var = |vars: &Vec<Var>, v: VarId| Expr::new(ExprKind::Var(v), vars[v].ty.clone(), span);
+    let mut body: Block = vec![];
+    let mut shared_vars = vec![];
+    for (dims, ty) in &shared {
+        let v = vars.len();
+        vars.push(Var { name: format!("$shared{}", shared_vars.len()), ty: ty.clone() });
+        let d = dims.iter().map(|n| Expr::new(ExprKind::Int(*n), I64, span)).collect();
+        body.push(Stmt::Assign(v, Expr::new(ExprKind::ArrayEmpty(d), ty.clone(), span)));
+        shared_vars.push(v);
+    }
+    let (tx, ty_, tz) = (vars.len(), vars.len() + 1, vars.len() + 2);
+    for n in ["$tid.x", "$tid.y", "$tid.z"] {
+        vars.push(Var { name: n.into(), ty: I64 });
+    }
+    let mut call_args: Vec<Expr> = params[BLOCK_PARAMS..].iter().map(|&p| var(&vars, p)).collect();
+    // Registers in the thread function's order: tid, bid, bdim, gdim.
+    for v in [tx, ty_, tz, 0, 1, 2, 6, 7, 8, 3, 4, 5] {
+        call_args.push(var(&vars, v));
+    }
+    for &s in &shared_vars {
+        call_args.push(var(&vars, s));
+    }
+    let call = Stmt::Eval(Expr::new(ExprKind::Call(thread.symbol.clone(), call_args), Type::NoneType, span));
+    let zero = Expr::new(ExprKind::Int(0), I64, span);
+    let one = Expr::new(ExprKind::Int(1), I64, span);
+    let loop_over = |v: VarId, dim: VarId, inner: Block, vars: &Vec<Var>| Stmt::ForRange {
+        var: v,
+        start: zero.clone(),
+        stop: var(vars, dim),
+        step: one.clone(),
+        body: inner,
+        orelse: vec![],
+    };
+    let x_loop = loop_over(tx, 6, vec![call], &vars);
+    let y_loop = loop_over(ty_, 7, vec![x_loop], &vars);
+    body.push(loop_over(tz, 8, vec![y_loop], &vars));
+    body.push(Stmt::Return(Expr::new(ExprKind::NoneValue, Type::NoneType, span)));
+    let block = Function {
+        name: kernel.name.clone(),
+        symbol: format!("{}.block", kernel.symbol),
+        params,
+        vars,
+        ret: Type::NoneType,
+        body,
+        callees: vec![thread.symbol.clone()],
+    };
+    Ok(Lowered { block, thread })
+}
+
+struct Rewriter<'a> {
+    first_reg: VarId,
+    shared: &'a mut Vec<(Vec<i64>, Type)>,
+    vars: &'a mut Vec<Var>,
+    params: Vec<VarId>,
+}
+
+impl Rewriter<'_> {
+    fn reg(&self, k: usize, span: Span) -> Expr {
+        Expr::new(ExprKind::Var(self.first_reg + k), I64, span)
+    }
+
+    fn block(&mut self, b: &mut Block) -> Result<(), Diagnostic> {
+        for s in b.iter_mut() {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &mut Stmt) -> Result<(), Diagnostic> {
+        match s {
+            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => self.expr(e),
+            Stmt::Store { array, indices, value, .. } => {
+                self.expr(array)?;
+                for i in indices {
+                    self.expr(i)?;
+                }
+                self.expr(value)
+            }
+            Stmt::If { cond, then_body, else_body } => {
+                self.expr(cond)?;
+                self.block(then_body)?;
+                self.block(else_body)
+            }
+            Stmt::While { cond, body, orelse } => {
+                self.expr(cond)?;
+                self.block(body)?;
+                self.block(orelse)
+            }
+            Stmt::ForRange { start, stop, step, body, orelse, .. } => {
+                self.expr(start)?;
+                self.expr(stop)?;
+                self.expr(step)?;
+                self.block(body)?;
+                self.block(orelse)
+            }
+            Stmt::Print(args) => args.iter_mut().try_for_each(|a| self.expr(a)),
+            Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => Ok(()),
+        }
+    }
+
+    fn expr(&mut self, e: &mut Expr) -> Result<(), Diagnostic> {
+        let span = e.span;
+        match &mut e.kind {
+            ExprKind::GpuReg(r) => {
+                let value = match *r {
+                    GpuReg::ThreadIdx(a) => self.reg(a as usize, span),
+                    GpuReg::BlockIdx(a) => self.reg(3 + a as usize, span),
+                    GpuReg::BlockDim(a) => self.reg(6 + a as usize, span),
+                    GpuReg::GridDim(a) => self.reg(9 + a as usize, span),
+                    GpuReg::WarpSize => Expr::new(ExprKind::Int(32), I64, span),
+                    GpuReg::LaneId => {
+                        // (x + y*bdx + z*bdx*bdy) % 32, all non-negative.
+                        let plane = Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(6, span)), bx(self.reg(7, span))), I64, span);
+                        let zpart = Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(2, span)), bx(plane)), I64, span);
+                        let ypart = Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(1, span)), bx(self.reg(6, span))), I64, span);
+                        let sum = Expr::new(ExprKind::Binary(BinOp::Add, bx(self.reg(0, span)), bx(ypart)), I64, span);
+                        let linear = Expr::new(ExprKind::Binary(BinOp::Add, bx(sum), bx(zpart)), I64, span);
+                        Expr::new(ExprKind::Binary(BinOp::BitAnd, bx(linear), bx(Expr::new(ExprKind::Int(31), I64, span))), I64, span)
+                    }
+                };
+                *e = Expr::new(ExprKind::Cast(bx(value)), Type::Scalar(Scalar::I32), span);
+                Ok(())
+            }
+            ExprKind::Barrier => Err(Diagnostic::typing(
+                "unsupported",
+                "cuda.syncthreads() is not supported by the CPU target of @cuda.jit yet",
+                span,
+            )
+            .with_hint("kernels without barriers run on the CPU target; barrier support is in progress")),
+            ExprKind::SharedArray(dims) => {
+                let Type::Array(a) = &e.ty else { unreachable!("shared array type") };
+                let ty = Type::Array(ArrayType { layout: Layout::C, ..a.clone() });
+                let v = self.vars.len();
+                self.vars.push(Var { name: format!("$shared{}", self.shared.len()), ty: ty.clone() });
+                self.shared.push((dims.clone(), ty.clone()));
+                self.params.push(v);
+                *e = Expr::new(ExprKind::Var(v), ty, span);
+                Ok(())
+            }
+            _ => {
+                for child in children(e) {
+                    self.expr(child)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The sub-expressions of an expression, mutably.
+fn children(e: &mut Expr) -> Vec<&mut Expr> {
+    match &mut e.kind {
+        ExprKind::Cast(x)
+        | ExprKind::Unary(_, x)
+        | ExprKind::Truth(x)
+        | ExprKind::TupleGet(x, _)
+        | ExprKind::ArrayShape(x, _)
+        | ExprKind::ArraySize(x)
+        | ExprKind::IsNone(x)
+        | ExprKind::Unwrap(x)
+        | ExprKind::Transpose(x) => vec![x.as_mut()],
+        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
+            vec![a.as_mut(), b.as_mut()]
+        }
+        ExprKind::IfElse(c, a, b) => vec![c.as_mut(), a.as_mut(), b.as_mut()],
+        ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::Math(_, items) | ExprKind::Atomic(_, items) | ExprKind::ArrayEmpty(items) => {
+            items.iter_mut().collect()
+        }
+        ExprKind::ArrayGet(a, idx) | ExprKind::Reshape(a, idx) => std::iter::once(a.as_mut()).chain(idx.iter_mut()).collect(),
+        ExprKind::Map { inputs, body, shape } => {
+            let mut v: Vec<&mut Expr> = inputs.iter_mut().collect();
+            v.push(body.as_mut());
+            if let Some(s) = shape {
+                v.extend(s.iter_mut());
+            }
+            v
+        }
+        ExprKind::ArrayView(a, items) => {
+            let mut v = vec![a.as_mut()];
+            for it in items {
+                match it {
+                    crate::common::ir::SliceItem::Index(i) => v.push(i),
+                    crate::common::ir::SliceItem::Range(a, b, c) => v.extend([a, b, c].into_iter().flatten()),
+                }
+            }
+            v
+        }
+        // Statements inside a block expression come from the front end's own expansions
+        // (np.nonzero ...), which never contain kernel registers.
+        _ => vec![],
+    }
+}

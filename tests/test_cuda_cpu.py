@@ -1,0 +1,250 @@
+"""@cuda.jit kernels on the CPU target, checked against NumPy. One set of kernels; the
+`target` parameter is where the GPU target will join (marked `gpu`, skipped without one)."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from tests.backend import IS_FERRUMBA
+
+pytestmark = pytest.mark.skipif(not IS_FERRUMBA, reason="the CPU target of @cuda.jit is ferrumba's own")
+
+if IS_FERRUMBA:
+    from ferrumba import cuda
+    from ferrumba.errors import TypingError
+
+    warnings.filterwarnings("ignore", "ferrumba.cuda: no usable GPU target", RuntimeWarning)
+
+TARGETS = ["cpu", pytest.param("gpu", marks=pytest.mark.gpu)]
+
+
+@pytest.fixture(params=TARGETS)
+def target(request, monkeypatch):
+    monkeypatch.setenv("FERRUMBA_CUDA_TARGET", request.param)
+    return request.param
+
+
+def saxpy(out, a, x, y):
+    i = cuda.grid(1)
+    if i < out.size:
+        out[i] = a * x[i] + y[i]
+
+
+def histogram(data, bins):
+    i = cuda.grid(1)
+    if i < data.size:
+        cuda.atomic.add(bins, data[i] % bins.size, 1)
+
+
+def fill_2d(a):
+    x, y = cuda.grid(2)
+    if x < a.shape[0] and y < a.shape[1]:
+        a[x, y] = x * 1000 + y
+
+
+def fill_3d(a):
+    x, y, z = cuda.grid(3)
+    if x < a.shape[0] and y < a.shape[1] and z < a.shape[2]:
+        a[x, y, z] = (x * 100 + y) * 100 + z
+
+
+def registers(out):
+    i = cuda.grid(1)
+    if i < out.shape[0]:
+        out[i, 0] = cuda.threadIdx.x
+        out[i, 1] = cuda.blockIdx.x
+        out[i, 2] = cuda.blockDim.x
+        out[i, 3] = cuda.gridDim.x
+        out[i, 4] = cuda.gridsize(1)
+        out[i, 5] = cuda.laneid
+        out[i, 6] = cuda.warpsize
+
+
+def atomics(counters, values):
+    i = cuda.grid(1)
+    if i < values.size:
+        v = values[i]
+        cuda.atomic.max(counters, 0, v)
+        cuda.atomic.min(counters, 1, v)
+        cuda.atomic.add(counters, 2, v)
+        cuda.atomic.sub(counters, 3, v)
+
+
+def atomic_float_sum(total, values):
+    i = cuda.grid(1)
+    if i < values.size:
+        cuda.atomic.add(total, 0, values[i])
+
+
+def claim_first(owner, ids):
+    i = cuda.grid(1)
+    if i < ids.size:
+        # Only the first thread to arrive swaps the -1 out.
+        old = cuda.atomic.cas(owner, 0, -1, ids[i])
+        if old == -1:
+            cuda.atomic.add(owner, 1, 1)
+
+
+def local_reverse(out, x):
+    i = cuda.grid(1)
+    if i < x.shape[0]:
+        tmp = cuda.local.array(4, np.float64)
+        for k in range(4):
+            tmp[k] = x[i, k]
+        for k in range(4):
+            out[i, k] = tmp[3 - k]
+
+
+@pytest.mark.parametrize("n, tpb", [(1, 1), (1000, 128), (100_000, 256), (70_001, 1024)])
+def test_saxpy(target, n, tpb):
+    rng = np.random.default_rng(n)
+    x, y = rng.random(n), rng.random(n)
+    out = np.zeros(n)
+    cuda.jit(saxpy)[(n + tpb - 1) // tpb, tpb](out, 2.5, x, y)
+    np.testing.assert_allclose(out, 2.5 * x + y, rtol=1e-15)
+
+
+@pytest.mark.parametrize("n", [10, 100_000])
+def test_histogram_with_contended_atomics(target, n):
+    data = np.random.default_rng(1).integers(0, 1000, n)
+    bins = np.zeros(7, np.int64)
+    cuda.jit(histogram)[(n + 255) // 256, 256](data, bins)
+    assert np.array_equal(bins, np.bincount(data % 7, minlength=7))
+
+
+def test_2d_and_3d_grids(target):
+    a = np.zeros((37, 53))
+    cuda.jit(fill_2d)[(3, 4), (16, 16)](a)
+    assert np.array_equal(a, np.add.outer(np.arange(37) * 1000, np.arange(53)))
+    b = np.zeros((5, 6, 7), np.int64)
+    cuda.jit(fill_3d)[(2, 2, 2), (4, 4, 4)](b)
+    i, j, k = np.indices(b.shape)
+    assert np.array_equal(b, (i * 100 + j) * 100 + k)
+
+
+def test_special_registers(target):
+    out = np.zeros((300, 7), np.int64)
+    cuda.jit(registers)[3, 100](out)
+    i = np.arange(300)
+    expected = np.stack([i % 100, i // 100, np.full(300, 100), np.full(300, 3), np.full(300, 300), (i % 100) % 32, np.full(300, 32)], axis=1)
+    assert np.array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint32, np.uint64, np.float32, np.float64])
+def test_atomic_max_min_add_sub(target, dtype):
+    values = np.random.default_rng(5).integers(1, 1000, 5000).astype(dtype)
+    counters = np.array([0, 10**6, 0, 10**7], dtype=dtype)
+    cuda.jit(atomics)[20, 256](counters, values)
+    assert counters[0] == values.max() and counters[1] == values.min()
+    assert counters[2] == values.sum(dtype=dtype)
+    assert counters[3] == dtype(10**7) - values.sum(dtype=dtype)
+
+
+def test_float_atomic_add_is_exact_for_integers_in_floats(target):
+    values = np.arange(20000, dtype=np.float64)
+    total = np.zeros(1)
+    cuda.jit(atomic_float_sum)[79, 256](total, values)
+    assert total[0] == values.sum()
+
+
+def test_compare_and_swap_lets_one_thread_win(target):
+    owner = np.array([-1, 0], np.int64)
+    ids = np.arange(100_000, dtype=np.int64) + 7
+    cuda.jit(claim_first)[391, 256](owner, ids)
+    assert owner[1] == 1 and owner[0] in ids
+
+
+def test_local_arrays_are_private_per_thread(target):
+    x = np.random.default_rng(2).random((1000, 4))
+    out = np.zeros_like(x)
+    cuda.jit(local_reverse)[8, 128](out, x)
+    assert np.array_equal(out, x[:, ::-1])
+
+
+def test_device_function_and_device_arrays(target):
+    @cuda.jit(device=True)
+    def hypot2(a, b):
+        return math.sqrt(a * a + b * b)
+
+    @cuda.jit
+    def kernel(out, x, y):
+        i = cuda.grid(1)
+        if i < out.size:
+            out[i] = hypot2(x[i], y[i])
+
+    x = np.linspace(0, 3, 1000)
+    dx, dy = cuda.to_device(x), cuda.to_device(x[::-1].copy())
+    dout = cuda.device_array_like(x)
+    kernel[4, 256](dout, dx, dy)
+    host = dout.copy_to_host()
+    assert type(host) is np.ndarray
+    np.testing.assert_allclose(host, np.hypot(x, x[::-1]), rtol=1e-15)
+    # to_device copies: changing the host array leaves the device array alone.
+    x[0] = 99.0
+    assert dx[0] == 0.0
+
+
+def test_eager_signature_and_inspection(target):
+    k = cuda.jit("void(float64[::1], float64, float64[::1], float64[::1])")(saxpy)
+    assert len(k.signatures) == 1
+    assert "threadIdx" in k._dispatcher._typed_ir(0) or "cuda." in k._dispatcher._typed_ir(0)
+    x = np.ones(10)
+    out = np.zeros(10)
+    k[1, 32](out, 2.0, x, x)
+    assert np.array_equal(out, np.full(10, 3.0))
+
+
+def test_exceptions_in_kernels_reach_the_caller(target):
+    @cuda.jit
+    def checks(a):
+        i = cuda.grid(1)
+        if i == 5:
+            raise ValueError("bad element")
+        if i < a.size:
+            a[i] = i
+
+    with pytest.raises(ValueError, match="bad element"):
+        checks[1, 32](np.zeros(32))
+
+
+def test_bad_launches_are_clear_errors(target):
+    k = cuda.jit(saxpy)
+    x = np.ones(4)
+    with pytest.raises(ValueError, match="1024 threads"):
+        k[1, 2048](x, 1.0, x, x)
+    with pytest.raises(ValueError, match="positive"):
+        k[0, 32](x, 1.0, x, x)
+    with pytest.raises(ValueError, match="griddim, blockdim"):
+        k(x, 1.0, x, x)
+    with pytest.raises(TypeError):
+        k[1, 32](x, 1.0, x)
+
+
+def test_kernels_cannot_return_values(target):
+    @cuda.jit
+    def returns(a):
+        return a[0]
+
+    with pytest.raises(TypingError, match="cannot return"):
+        returns[1, 1](np.zeros(1))
+
+
+def test_barriers_are_rejected_clearly_for_now(target):
+    @cuda.jit
+    def with_barrier(a):
+        cuda.syncthreads()
+        a[0] = 1
+
+    with pytest.raises(TypingError, match="syncthreads"):
+        with_barrier[1, 1](np.zeros(1))
+
+
+def test_gpu_target_is_reported_missing(monkeypatch):
+    from ferrumba.errors import CudaSupportError
+
+    monkeypatch.setenv("FERRUMBA_CUDA_TARGET", "gpu")
+    with pytest.raises(CudaSupportError, match="no GPU target"):
+        cuda.jit(saxpy)
+    assert cuda.is_available() is False
