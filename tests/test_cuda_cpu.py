@@ -231,14 +231,95 @@ def test_kernels_cannot_return_values(target):
         returns[1, 1](np.zeros(1))
 
 
-def test_barriers_are_rejected_clearly_for_now(target):
-    @cuda.jit
-    def with_barrier(a):
-        cuda.syncthreads()
-        a[0] = 1
+TPB = 8
 
-    with pytest.raises(TypingError, match="syncthreads"):
-        with_barrier[1, 1](np.zeros(1))
+
+def tiled_matmul(A, B, C):
+    sA = cuda.shared.array(shape=(TPB, TPB), dtype=np.float64)
+    sB = cuda.shared.array(shape=(TPB, TPB), dtype=np.float64)
+    x, y = cuda.grid(2)
+    tx = cuda.threadIdx.x
+    ty = cuda.threadIdx.y
+    if x >= C.shape[0] and y >= C.shape[1]:
+        # Numba's documented example quits early here, before the barriers.
+        return
+    tmp = 0.0
+    for i in range(cuda.gridDim.x):
+        sA[tx, ty] = A[x, ty + i * TPB]
+        sB[tx, ty] = B[tx + i * TPB, y]
+        cuda.syncthreads()
+        for j in range(TPB):
+            tmp += sA[tx, j] * sB[j, ty]
+        cuda.syncthreads()
+    C[x, y] = tmp
+
+
+def tree_sum(x, out):
+    s = cuda.shared.array(128, dtype=np.float64)
+    t = cuda.threadIdx.x
+    i = cuda.grid(1)
+    s[t] = x[i] if i < x.size else 0.0
+    cuda.syncthreads()
+    step = 64
+    while step > 0:
+        if t < step:
+            s[t] += s[t + step]
+        cuda.syncthreads()
+        step //= 2
+    if t == 0:
+        cuda.atomic.add(out, 0, s[0])
+
+
+def block_scan(x, out):
+    # Inclusive Hillis-Steele scan of each block's 64 elements.
+    s = cuda.shared.array(64, dtype=np.int64)
+    t = cuda.threadIdx.x
+    i = cuda.grid(1)
+    s[t] = x[i]
+    cuda.syncthreads()
+    offset = 1
+    for _ in range(6):
+        v = s[t - offset] if t >= offset else 0
+        cuda.syncthreads()
+        s[t] += v
+        cuda.syncthreads()
+        offset *= 2
+    out[i] = s[t]
+
+
+def divergent_barrier(a):
+    if cuda.threadIdx.x < 5:
+        cuda.syncthreads()
+    a[0] = 1
+
+
+@pytest.mark.parametrize("n", [8, 32, 64])
+def test_shared_memory_tiled_matmul_with_barriers_in_a_loop(target, n):
+    rng = np.random.default_rng(n)
+    A, B = rng.random((n, n)), rng.random((n, n))
+    C = np.zeros((n, n))
+    cuda.jit(tiled_matmul)[(n // TPB, n // TPB), (TPB, TPB)](A, B, C)
+    np.testing.assert_allclose(C, A @ B, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 128, 10_000])
+def test_shared_memory_tree_reduction(target, n):
+    x = np.random.default_rng(n).random(n)
+    out = np.zeros(1)
+    cuda.jit(tree_sum)[(n + 127) // 128, 128](x, out)
+    np.testing.assert_allclose(out[0], x.sum(), rtol=1e-12)
+
+
+def test_shared_memory_scan(target):
+    x = np.random.default_rng(4).integers(0, 100, 64 * 10)
+    out = np.zeros_like(x)
+    cuda.jit(block_scan)[10, 64](x, out)
+    assert np.array_equal(out, np.cumsum(x.reshape(10, 64), axis=1).ravel())
+
+
+def test_a_barrier_not_all_threads_reach_is_a_clear_error(target):
+    with pytest.raises(RuntimeError, match="divergent_barrier.*disagree.*syncthreads"):
+        cuda.jit(divergent_barrier)[1, 32](np.zeros(1))
 
 
 def test_gpu_target_is_reported_missing(monkeypatch):

@@ -50,9 +50,18 @@ def dtype_id(d):
     return np.dtype(d).name
 
 
-def ferrumba_bug(condition, reason):
-    """A known ferrumba bug (never applies when the suite runs against Numba)."""
-    return pytest.mark.xfail(IS_FERRUMBA and bool(condition), reason=reason, strict=True)
+class DtypeMismatch(AssertionError):
+    """A result dtype that is neither NumPy's nor Numba's."""
+
+
+class LayoutMismatch(AssertionError):
+    """A fresh result in neither NumPy's nor Numba's memory order."""
+
+
+def ferrumba_bug(condition, reason, raises=AssertionError):
+    """A known ferrumba bug (never applies when the suite runs against Numba);
+    `raises` pins the failure to the symptom described."""
+    return pytest.mark.xfail(IS_FERRUMBA and bool(condition), reason=reason, raises=raises, strict=True)
 
 
 FEW = settings(max_examples=12)
@@ -158,10 +167,11 @@ def check_layout(got, exp, args, where="result"):
         return
     order = _numba_order(args)
     ok = got.flags.f_contiguous if order == "F" else got.flags.c_contiguous
-    assert ok, (
+    if not ok:
+        raise LayoutMismatch(
         f"{where}: strides {got.strides} (C {flags[0]}, F {flags[1]}); NumPy gives {exp.strides} "
         f"(C {exp.flags.c_contiguous}, F {exp.flags.f_contiguous}), Numba a {order}-order array"
-    )
+        )
 
 
 def assert_result(got, exp, args=(), ulps=0, signed_zeros=True, values=True, layout=True, where="result"):
@@ -420,7 +430,9 @@ def _is_f_only(a):
     return a.ndim > 1 and a.size > 0 and a.flags.f_contiguous and not a.flags.c_contiguous
 
 
-LIKE_PARAMS = [pytest.param(n, marks=ferrumba_bug(_is_f_only(like_input(n)), F_ORDER_BUG)) for n in LIKE_NAMES]
+LIKE_PARAMS = [
+    pytest.param(n, marks=ferrumba_bug(_is_f_only(like_input(n)), F_ORDER_BUG, LayoutMismatch)) for n in LIKE_NAMES
+]
 
 
 @pytest.mark.parametrize("name", LIKE_PARAMS)
@@ -921,9 +933,11 @@ def test_iterate_rows_edge_shapes(shape):
 
 def binary_ops(a, b, e):
     return (a + b, a - b, a * b, a / b, a // b, a % b, a ** e,
-            np.maximum(a, b), np.minimum(a, b),
-            a < b, a <= b, a == b, a != b, a > b, a >= b,
-            np.arctan2(a, b), np.hypot(a, b), np.copysign(a, b))
+            np.maximum(a, b), np.minimum(a, b), a < b, a == b, a >= b)
+
+
+def binary_ufuncs(a, b, e):
+    return np.arctan2(a, b), np.hypot(a, b), np.copysign(a, b), a <= b, a != b, a > b
 
 
 # (label, ufunc, operands: argument names or Python scalars, ulps)
@@ -933,11 +947,13 @@ BINARY_OPS = [
     ("a // b", np.floor_divide, ("a", "b"), 0), ("a % b", np.remainder, ("a", "b"), 0),
     ("a ** e", np.power, ("a", "e"), 1),
     ("maximum", np.maximum, ("a", "b"), 0), ("minimum", np.minimum, ("a", "b"), 0),
-    ("a < b", np.less, ("a", "b"), 0), ("a <= b", np.less_equal, ("a", "b"), 0),
-    ("a == b", np.equal, ("a", "b"), 0), ("a != b", np.not_equal, ("a", "b"), 0),
-    ("a > b", np.greater, ("a", "b"), 0), ("a >= b", np.greater_equal, ("a", "b"), 0),
+    ("a < b", np.less, ("a", "b"), 0), ("a == b", np.equal, ("a", "b"), 0),
+    ("a >= b", np.greater_equal, ("a", "b"), 0),
+]
+BINARY_UFUNCS = [
     ("arctan2", np.arctan2, ("a", "b"), 2), ("hypot", np.hypot, ("a", "b"), 1),
-    ("copysign", np.copysign, ("a", "b"), 0),
+    ("copysign", np.copysign, ("a", "b"), 0), ("a <= b", np.less_equal, ("a", "b"), 0),
+    ("a != b", np.not_equal, ("a", "b"), 0), ("a > b", np.greater, ("a", "b"), 0),
 ]
 BINARY_ARGS = ("a", "b", "e")
 
@@ -1049,16 +1065,21 @@ _PREDICATES = {np.less, np.less_equal, np.equal, np.not_equal, np.greater, np.gr
 
 def ferrumba_model_dtype(ufunc, dtypes):
     """What ferrumba does today: array element-wise ops are typed like scalar
-    operators on the element types (every integer widens to 64 bits, float32
-    survives only when every operand is float32)."""
+    operators on the element types: every integer widens to 64 bits; float32
+    survives with float32 and <=16-bit integer operands (float32 only, for the
+    float functions); bool counts as a wide integer."""
     dtypes = [np.dtype(d) for d in dtypes]
     if ufunc in _PREDICATES:
         return np.dtype(np.bool_)
     if ufunc is np.sign:
         return dtypes[0]
-    all_f32 = all(d == np.float32 for d in dtypes)
-    if ufunc in _FLOAT_FUNCS or any(d.kind == "f" for d in dtypes):
-        return np.dtype(np.float32 if all_f32 else np.float64)
+    if ufunc in _FLOAT_FUNCS and ufunc is not np.true_divide:
+        return np.dtype(np.float32 if all(d == np.float32 for d in dtypes) else np.float64)
+    if any(d.kind == "f" for d in dtypes):
+        narrow = all(d == np.float32 or (d.kind in "iu" and d.itemsize <= 2) for d in dtypes)
+        return np.dtype(np.float32 if narrow else np.float64)
+    if ufunc is np.true_divide:
+        return np.dtype(np.float64)
     if all(d.kind == "u" for d in dtypes):
         return np.dtype(np.uint64)
     return np.dtype(np.int64)
@@ -1080,26 +1101,29 @@ def _wrong_dtypes(fn, argnames, named_dtypes, ops):
 
 
 DTYPE_BUG = (
-    "array element-wise ops are typed like scalar operators: the result dtype widens "
-    "every integer to int64/uint64 and float32 to float64 when mixed (NumPy and Numba keep "
-    "the ufunc loop's type, e.g. int8+int8 -> int8 with wrap-around, float32+int8 -> float32, "
-    "uint64+int64 -> float64, floor(int) -> int): wrong ops: "
+    "element-wise array ops take the dtype of scalar arithmetic (ints -> int64/uint64, mixed "
+    "float32 -> float64; NumPy/Numba: int8+int8 -> int8, float32+int8 -> float32, "
+    "uint64+int64 -> float64, floor(int) -> int); wrong: "
 )
 
 
-def _binary_pair_params():
+def _pair_params(fn, ops, pairs):
     params = []
-    for da in NUM_DTYPES:
-        for db in NUM_DTYPES:
-            wrong = _wrong_dtypes(binary_ops, BINARY_ARGS, {"a": da, "b": db, "e": db}, BINARY_OPS)
-            params.append(pytest.param(
-                da, db, id=f"{dtype_id(da)}-{dtype_id(db)}",
-                marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong)),
-            ))
+    for da, db in pairs:
+        wrong = _wrong_dtypes(fn, BINARY_ARGS, {"a": da, "b": db, "e": db}, ops)
+        params.append(pytest.param(
+            da, db, id=f"{dtype_id(da)}-{dtype_id(db)}",
+            marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch),
+        ))
     return params
 
 
-BINARY_PAIRS = _binary_pair_params()
+BINARY_PAIRS = _pair_params(binary_ops, BINARY_OPS, [(da, db) for da in NUM_DTYPES for db in NUM_DTYPES])
+UFUNC_PAIRS = _pair_params(binary_ufuncs, BINARY_UFUNCS, [
+    (np.float64, np.float64), (np.float32, np.float32), (np.float32, np.float64), (np.int64, np.int64),
+    (np.int8, np.int8), (np.int32, np.float32), (np.uint8, np.float64), (np.uint64, np.int64),
+    (np.int16, np.uint16),
+])
 
 
 def _run_table(fn, argnames, args, ops):
@@ -1110,20 +1134,32 @@ def _run_table(fn, argnames, args, ops):
     return got
 
 
-@pytest.mark.parametrize("da, db", BINARY_PAIRS)
-def test_binary_dtypes(da, db):
-    """Each op's result dtype is NumPy's (or Numba's, where Numba differs)."""
-    args = (_sample(da), _sample(db)[::-1].copy(), np.array([0, 1, 2]).astype(db))
-    got = _run_table(binary_ops, BINARY_ARGS, args, BINARY_OPS)
+def check_table_dtypes(fn, argnames, args, ops):
+    """Each op's result dtype is NumPy's (or Numba's, where Numba differs), and
+    its values are those of that dtype."""
+    got = _run_table(fn, argnames, args, ops)
     wrong = []
-    for i, (label, _, _, ulps) in enumerate(BINARY_OPS):
-        variants = expected_variants(binary_ops, BINARY_ARGS, args, BINARY_OPS, i)
-        allowed = sorted({str(np.asarray(v).dtype) for v in variants})
+    for i, (label, _, _, ulps) in enumerate(ops):
+        variants = expected_variants(fn, argnames, args, ops, i)
         if got[i].dtype not in [np.asarray(v).dtype for v in variants]:
+            allowed = sorted({str(np.asarray(v).dtype) for v in variants})
             wrong.append(f"{label}: {got[i].dtype} (NumPy/Numba: {'/'.join(allowed)})")
         else:
             match_variants(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
-    assert not wrong, "; ".join(wrong)
+    if wrong:
+        raise DtypeMismatch("; ".join(wrong))
+
+
+@pytest.mark.parametrize("da, db", BINARY_PAIRS)
+def test_binary_dtypes(da, db):
+    args = (_sample(da), _sample(db)[::-1].copy(), np.array([0, 1, 2]).astype(db))
+    check_table_dtypes(binary_ops, BINARY_ARGS, args, BINARY_OPS)
+
+
+@pytest.mark.parametrize("da, db", UFUNC_PAIRS)
+def test_binary_ufunc_dtypes(da, db):
+    args = (_sample(da), _sample(db)[::-1].copy(), np.array([0, 1, 2]).astype(db))
+    check_table_dtypes(binary_ufuncs, BINARY_ARGS, args, BINARY_UFUNCS)
 
 
 @pytest.mark.parametrize("da", NUM_DTYPES, ids=dtype_id)
@@ -1137,11 +1173,24 @@ def test_binary_values(da, db, data):
     a = data.draw(hnp.arrays(da, n, elements=values_of(da, small=True)), label="a")
     b = data.draw(hnp.arrays(db, n, elements=nonzero_values_of(db)), label="b")
     e = data.draw(hnp.arrays(db, n, elements=exponents_of(db)), label="e")
-    args = (a, b, e)
-    got = _run_table(binary_ops, BINARY_ARGS, args, BINARY_OPS)
-    for i, (label, _, _, ulps) in enumerate(BINARY_OPS):
-        variants = expected_variants(binary_ops, BINARY_ARGS, args, BINARY_OPS, i)
+    check_table_values(binary_ops, BINARY_ARGS, (a, b, e), BINARY_OPS)
+
+
+def check_table_values(fn, argnames, args, ops):
+    got = _run_table(fn, argnames, args, ops)
+    for i, (label, _, _, ulps) in enumerate(ops):
+        variants = expected_variants(fn, argnames, args, ops, i)
         check_values_any_dtype(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
+
+
+@pytest.mark.parametrize("da, db", [p.values for p in UFUNC_PAIRS], ids=[p.id for p in UFUNC_PAIRS])
+@settings(max_examples=10)
+@given(data=st.data())
+def test_binary_ufunc_values(da, db, data):
+    n = data.draw(st.integers(0, 9), label="n")
+    a = data.draw(hnp.arrays(da, n, elements=values_of(da, small=True)), label="a")
+    b = data.draw(hnp.arrays(db, n, elements=values_of(db, small=True)), label="b")
+    check_table_values(binary_ufuncs, BINARY_ARGS, (a, b, b), BINARY_UFUNCS)
 
 
 def same_type_ops(a, b):
@@ -1215,7 +1264,8 @@ def _scalar_params():
     params = []
     for d in NUM_DTYPES:
         wrong = _wrong_dtypes(scalar_ops, ("a",), {"a": d}, SCALAR_OPS)
-        params.append(pytest.param(d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong))))
+        params.append(pytest.param(
+            d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch)))
     return params
 
 
@@ -1223,17 +1273,7 @@ def _scalar_params():
 def test_scalar_dtypes(dtype):
     """With a Python scalar NumPy 2 keeps the array's dtype; Numba types the
     scalar as int64/float64 (int8 array + 3 -> int64): either is accepted."""
-    a = _sample(dtype, 4)
-    got = _run_table(scalar_ops, ("a",), (a,), SCALAR_OPS)
-    wrong = []
-    for i, (label, _, _, ulps) in enumerate(SCALAR_OPS):
-        variants = expected_variants(scalar_ops, ("a",), (a,), SCALAR_OPS, i)
-        if got[i].dtype not in [np.asarray(v).dtype for v in variants]:
-            allowed = sorted({str(np.asarray(v).dtype) for v in variants})
-            wrong.append(f"{label}: {got[i].dtype} (NumPy/Numba: {'/'.join(allowed)})")
-        else:
-            match_variants(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
-    assert not wrong, "; ".join(wrong)
+    check_table_dtypes(scalar_ops, ("a",), (_sample(dtype, 4),), SCALAR_OPS)
 
 
 @pytest.mark.parametrize("dtype", NUM_DTYPES, ids=dtype_id)
@@ -1241,10 +1281,7 @@ def test_scalar_dtypes(dtype):
 @given(data=st.data())
 def test_scalar_values(dtype, data):
     a = data.draw(hnp.arrays(dtype, st.integers(0, 9), elements=values_of(dtype, small=True)))
-    got = _run_table(scalar_ops, ("a",), (a,), SCALAR_OPS)
-    for i, (label, _, _, ulps) in enumerate(SCALAR_OPS):
-        variants = expected_variants(scalar_ops, ("a",), (a,), SCALAR_OPS, i)
-        check_values_any_dtype(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
+    check_table_values(scalar_ops, ("a",), (a,), SCALAR_OPS)
 
 
 # ======================================================================
@@ -1290,7 +1327,8 @@ def _unary_params(fn, ops, dtypes):
     params = []
     for d in dtypes:
         wrong = _wrong_dtypes(fn, ("a",), {"a": d}, ops)
-        params.append(pytest.param(d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong))))
+        params.append(pytest.param(
+            d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch)))
     return params
 
 
@@ -1305,16 +1343,7 @@ def _unary_input(dtype):
 
 
 def _check_table_dtypes(fn, ops, a):
-    got = _run_table(fn, ("a",), (a,), ops)
-    wrong = []
-    for i, (label, _, _, ulps) in enumerate(ops):
-        variants = expected_variants(fn, ("a",), (a,), ops, i)
-        if got[i].dtype not in [np.asarray(v).dtype for v in variants]:
-            allowed = sorted({str(np.asarray(v).dtype) for v in variants})
-            wrong.append(f"{label}: {got[i].dtype} (NumPy/Numba: {'/'.join(allowed)})")
-        else:
-            match_variants(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
-    assert not wrong, "; ".join(wrong)
+    check_table_dtypes(fn, ("a",), (a,), ops)
 
 
 @pytest.mark.parametrize("dtype", _unary_params(unary_ufuncs, UNARY_OPS, ALL_DTYPES))
@@ -1336,10 +1365,7 @@ def test_unary_ufunc_values(dtype, data):
         st.floats(-30, 30, width=dt.itemsize * 8), values_of(dt))
     a = data.draw(hnp.arrays(dt, st.integers(0, 9), elements=elements))
     for fn, ops in [(unary_ufuncs, UNARY_OPS)] + ([(sign_of, SIGN_OPS)] if dt.kind != "b" else []):
-        got = _run_table(fn, ("a",), (a,), ops)
-        for i, (label, _, _, ulps) in enumerate(ops):
-            variants = expected_variants(fn, ("a",), (a,), ops, i)
-            check_values_any_dtype(got[i], variants, ulps, label not in SIGNED_ZERO_FREE, label)
+        check_table_values(fn, ("a",), (a,), ops)
 
 
 def ufunc_scalar(x):
@@ -1463,7 +1489,7 @@ LAYOUT_BUG = (
 @pytest.mark.parametrize(
     "la, lb",
     [("C", "C"), ("strided", "C"), ("reversed", "strided"), ("C", "F"),
-     pytest.param("F", "F", marks=ferrumba_bug(True, LAYOUT_BUG))],
+     pytest.param("F", "F", marks=ferrumba_bug(True, LAYOUT_BUG, LayoutMismatch))],
 )
 def test_result_layout(la, lb):
     base = np.arange(12.0).reshape(3, 4)
@@ -1472,7 +1498,7 @@ def test_result_layout(la, lb):
     check_np(ufunc_expr, a, b, signed_zeros=False)
 
 
-@ferrumba_bug(True, LAYOUT_BUG)
+@ferrumba_bug(True, LAYOUT_BUG, LayoutMismatch)
 def test_result_layout_unary_of_f_array():
     a = np.asfortranarray(np.arange(12.0).reshape(3, 4))
     check_np(lambda a: np.sqrt(a) * 2, a)
@@ -1579,7 +1605,7 @@ def scalar_by_array(a):
     return 2.5 / a
 
 
-@ferrumba_bug(True, DIV_ZERO_BUG)
+@ferrumba_bug(True, DIV_ZERO_BUG, ZeroDivisionError)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int16], ids=dtype_id)
 def test_division_by_zero_in_arrays(dtype):
     a = np.array([1, -1, 0, 3]).astype(dtype)

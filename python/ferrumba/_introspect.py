@@ -4,6 +4,7 @@ names it reads from outside."""
 
 import builtins
 import cmath
+import sys
 import inspect
 import math
 import textwrap
@@ -151,6 +152,8 @@ def describe(value):
             return ("module", value.__name__)
         if value.__name__ in ("ferrumba.cuda", "numba.cuda"):
             return ("module", "cuda")
+        if value.__name__ in ("ferrumba", "numba", "ferrumba.types", "numba.types", "numba.core.types"):
+            return ("module", "numba")
         return ("unsupported", f"module '{value.__name__}'")
     if isinstance(value, Dispatcher):
         return ("dispatcher", value)
@@ -165,6 +168,13 @@ def describe(value):
         return ("overload", id(value))
     if id(value) in _DTYPES:
         return ("dtype", _DTYPES[id(value)])
+    from . import types as _ftypes
+
+    if isinstance(value, (_ftypes.Integer, _ftypes.Float, _ftypes.Complex, _ftypes.Boolean)):
+        return ("dtype", value.name)
+    numba_types = sys.modules.get("numba.core.types")
+    if numba_types is not None and isinstance(value, numba_types.Number) or (numba_types is not None and value is getattr(numba_types, "boolean", None)):
+        return ("dtype", str(value))
     if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == "builtins":
         return ("exception", value.__name__)
     path = _function_path(value) if callable(value) else None

@@ -104,6 +104,15 @@ const NUMPY_DTYPES: &[&str] = &[
 
 /// `module.attr` for the modules ferrumba knows.
 pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+    if module == "numba" {
+        if attr == "types" {
+            return Ok(Value::Module("numba".into()));
+        }
+        return match Scalar::from_name(attr).or((attr == "boolean").then_some(Scalar::Bool)) {
+            Some(s) => Ok(Value::DType(s)),
+            None => Err(Diagnostic::typing("unknown-attribute", format!("'numba.{attr}' is not supported in compiled code"), span)),
+        };
+    }
     if module == "cuda" || module.starts_with("cuda.") {
         return crate::common::cuda::cuda_attribute(module, attr, span)
             .ok_or_else(|| Diagnostic::typing("unknown-attribute", format!("'{module}.{attr}' is not supported in compiled code"), span));

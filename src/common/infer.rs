@@ -167,6 +167,7 @@ pub fn infer_function(
             ret: typer.ret,
             body,
             callees: typer.callees,
+            per_thread: None,
         });
     }
     Err(Diagnostic::internal(format!("type inference of '{}' did not settle", parsed.name)))

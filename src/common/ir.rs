@@ -30,6 +30,17 @@ pub struct Function {
     pub body: Block,
     /// Other specializations this one calls, by symbol: a backend emits them too.
     pub callees: Vec<String>,
+    /// Set by the work-item pass on kernels with barriers: these variables have one value
+    /// per thread of the block (the value of the thread numbered by `tid`).
+    pub per_thread: Option<PerThread>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PerThread {
+    pub vars: Vec<VarId>,
+    pub tid: VarId,
+    /// The most threads a block may have (storage is reserved for that many).
+    pub max_threads: u32,
 }
 
 #[derive(Clone, Debug)]

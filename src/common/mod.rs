@@ -9,6 +9,7 @@ mod infer_expr;
 pub mod ir;
 pub mod numpy;
 pub mod parse;
+pub mod regions;
 pub mod resolve;
 pub mod signature;
 pub mod types;

@@ -7,9 +7,8 @@
 //! for every thread of one block, in loops over z, y and x (LLVM inlines the call and can
 //! vectorize the x loop). The launcher runs block functions over a pool of OS threads.
 //!
-//! Kernels with `cuda.syncthreads()` need their body split into regions between barriers
-//! (values live across a barrier kept per thread); that is not done yet, and such kernels
-//! are rejected on the CPU target with a clear error.
+//! Kernels with `cuda.syncthreads()` are split into regions between barriers instead (see
+//! `regions.rs`).
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::ir::{BinOp, Block, Expr, ExprKind, Function, GpuReg, Stmt, Var, VarId};
@@ -23,7 +22,9 @@ pub const BLOCK_PARAMS: usize = 9;
 
 pub struct Lowered {
     pub block: Function,
-    pub thread: Function,
+    /// The per-thread function a barrier-free kernel's block function calls; a kernel with
+    /// barriers is a single block function.
+    pub thread: Option<Function>,
 }
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -34,6 +35,9 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
     if kernel.ret != Type::NoneType {
         return Err(Diagnostic::typing("kernel-returns", format!("a kernel cannot return a value (this one returns {})", kernel.ret), Span::default())
             .with_hint("write results into an array argument"));
+    }
+    if crate::common::regions::contains_barrier(&kernel.body) {
+        return with_barriers(kernel);
     }
     let mut thread = kernel.clone();
     thread.symbol = format!("{}.thread", kernel.symbol);
@@ -104,8 +108,37 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
         ret: Type::NoneType,
         body,
         callees: vec![thread.symbol.clone()],
+        per_thread: None,
     };
-    Ok(Lowered { block, thread })
+    Ok(Lowered { block, thread: Some(thread) })
+}
+
+/// A kernel with barriers: registers become block-function variables (thread indices are
+/// the thread loops' variables), then regions split at the barriers.
+fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
+    let mut f = kernel.clone();
+    let first_reg = f.vars.len();
+    for name in REGISTERS {
+        f.vars.push(Var { name: name.into(), ty: I64 });
+    }
+    let mut shared: Vec<(Vec<i64>, Type)> = vec![];
+    let mut rewriter = Rewriter { first_reg, shared: &mut shared, vars: &mut f.vars, params: vec![] };
+    rewriter.block(&mut f.body)?;
+    let shared_vars = rewriter.params;
+    let span = Span::default();
+    let mut shared_init = vec![];
+    for ((dims, ty), &v) in shared.iter().zip(&shared_vars) {
+        let d = dims.iter().map(|n| Expr::new(ExprKind::Int(*n), I64, span)).collect();
+        shared_init.push(Stmt::Assign(v, Expr::new(ExprKind::ArrayEmpty(d), ty.clone(), span)));
+    }
+    let reg = |k: usize| first_reg + k;
+    // The launcher's order: block index, grid dimensions, block dimensions, then arguments.
+    let mut params = vec![reg(3), reg(4), reg(5), reg(9), reg(10), reg(11), reg(6), reg(7), reg(8)];
+    params.extend(kernel.params.iter().copied());
+    let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
+    let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone());
+    let block = crate::common::regions::split(&f, &mut splitter, shared_init, params, locals)?;
+    Ok(Lowered { block, thread: None })
 }
 
 struct Rewriter<'a> {
@@ -182,12 +215,8 @@ impl Rewriter<'_> {
                 *e = Expr::new(ExprKind::Cast(bx(value)), Type::Scalar(Scalar::I32), span);
                 Ok(())
             }
-            ExprKind::Barrier => Err(Diagnostic::typing(
-                "unsupported",
-                "cuda.syncthreads() is not supported by the CPU target of @cuda.jit yet",
-                span,
-            )
-            .with_hint("kernels without barriers run on the CPU target; barrier support is in progress")),
+            // Barriers stay: the region splitter cuts the kernel at them.
+            ExprKind::Barrier => Ok(()),
             ExprKind::SharedArray(dims) => {
                 let Type::Array(a) = &e.ty else { unreachable!("shared array type") };
                 let ty = Type::Array(ArrayType { layout: Layout::C, ..a.clone() });

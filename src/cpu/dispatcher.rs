@@ -366,7 +366,9 @@ impl Dispatcher {
                 // the block function, which calls the kernel body per thread.
                 lowered = crate::common::workitem::to_host(&unit.entry).map_err(|d| (d, Some(unit.source.clone())))?;
                 funcs.remove(0);
-                funcs.insert(0, &lowered.thread);
+                if let Some(thread) = &lowered.thread {
+                    funcs.insert(0, thread);
+                }
                 funcs.insert(0, &lowered.block);
                 entry_symbol = lowered.block.symbol.clone();
             }

@@ -16,7 +16,7 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
-use inkwell::types::BasicTypeEnum;
+use inkwell::types::{BasicType, BasicTypeEnum};
 use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
@@ -110,8 +110,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     fn lower_body(&mut self) -> R<()> {
         let entry = self.ctx.append_basic_block(self.llfunc, "entry");
         self.builder.position_at_end(entry);
+        let per_thread = self.func.per_thread.clone();
         for (i, v) in self.func.vars.iter().enumerate() {
-            let slot = self.builder.build_alloca(self.ty(&v.ty), &sanitize(&v.name)).map_err(ie)?;
+            // A per-thread variable is an array with a slot for every thread of the block.
+            let ty = match &per_thread {
+                Some(p) if p.vars.contains(&i) => self.ty(&v.ty).array_type(p.max_threads).into(),
+                _ => self.ty(&v.ty),
+            };
+            let slot = self.builder.build_alloca(ty, &sanitize(&v.name)).map_err(ie)?;
             self.vars.push(slot);
             if let Some(pos) = self.func.params.iter().position(|&p| p == i) {
                 let arg = self.llfunc.get_nth_param(pos as u32 + 2).expect("parameter");
@@ -170,8 +176,21 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     pub fn store_var(&mut self, v: VarId, value: BasicValueEnum<'ctx>) -> R<()> {
-        self.builder.build_store(self.vars[v], value).map_err(ie)?;
+        let ptr = self.var_ptr(v)?;
+        self.builder.build_store(ptr, value).map_err(ie)?;
         Ok(())
+    }
+
+    /// Where variable `v` lives (for a per-thread variable: the current thread's slot).
+    pub fn var_ptr(&mut self, v: VarId) -> R<PointerValue<'ctx>> {
+        let Some(p) = &self.func.per_thread else { return Ok(self.vars[v]) };
+        if !p.vars.contains(&v) {
+            return Ok(self.vars[v]);
+        }
+        let tid = self.builder.build_load(self.ctx.i64_type(), self.vars[p.tid], "tid").map_err(ie)?.into_int_value();
+        let elem = self.ty(&self.func.vars[v].ty);
+        let ptr = unsafe { self.builder.build_in_bounds_gep(elem, self.vars[v], &[tid], "slot").map_err(ie)? };
+        Ok(ptr)
     }
 
     fn stmt(&mut self, s: &Stmt) -> R<()> {

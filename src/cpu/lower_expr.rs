@@ -11,7 +11,6 @@ use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     pub fn expr(&mut self, e: &Expr) -> R<BasicValueEnum<'ctx>> {
-        let b = &self.builder;
         Ok(match &e.kind {
             ExprKind::Int(v) => match e.ty.scalar() {
                 Some(s) if s.is_float() => self.float_const(s, *v as f64).into(),
@@ -25,7 +24,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.ctx.const_struct(&[self.float_const(part, *re).into(), self.float_const(part, *im).into()], false).into()
             }
             ExprKind::NoneValue => self.ctx.const_struct(&[], false).into(),
-            ExprKind::Var(v) => b.build_load(self.ty(&e.ty), self.vars[*v], &self.func.vars[*v].name).map_err(ie)?,
+            ExprKind::Var(v) => {
+                let ptr = self.var_ptr(*v)?;
+                self.builder.build_load(self.ty(&e.ty), ptr, &self.func.vars[*v].name).map_err(ie)?
+            }
             ExprKind::Cast(x) => {
                 let v = self.expr(x)?;
                 self.cast(v, &x.ty, &e.ty)?

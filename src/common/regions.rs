@@ -1,0 +1,265 @@
+//! Barriers on the host: the region-splitting half of the work-item pass (the technique of
+//! MCUDA and POCL).
+//!
+//! A kernel with `cuda.syncthreads()` becomes one block function. Its statements are cut at
+//! every barrier into regions; each region runs as a loop over all threads of the block,
+//! so every thread finishes a region before any starts the next, which is what the barrier
+//! promises. Every local variable of the kernel keeps one value per thread (`per_thread`).
+//! Control flow that contains a barrier must be the same for all threads of a block (CUDA
+//! requires it): its condition or bounds are evaluated once, and a run-time check raises a
+//! clear error when the threads disagree, instead of hanging or computing garbage.
+
+use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::ir::{Block, CmpOp, Expr, ExprKind, Function, PerThread, Stmt, UnaryOp, Var, VarId};
+use crate::common::types::{Type, BOOL, I64};
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+pub fn contains_barrier(b: &Block) -> bool {
+    b.iter().any(stmt_has_barrier)
+}
+
+fn stmt_has_barrier(s: &Stmt) -> bool {
+    match s {
+        Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) => true,
+        Stmt::If { then_body, else_body, .. } => contains_barrier(then_body) || contains_barrier(else_body),
+        Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => contains_barrier(body) || contains_barrier(orelse),
+        _ => false,
+    }
+}
+
+/// Whether `s` leaves the loop around it (a `break`/`continue` not inside a nested loop).
+fn exits_loop(s: &Stmt) -> bool {
+    match s {
+        Stmt::Break | Stmt::Continue => true,
+        Stmt::If { then_body, else_body, .. } => then_body.iter().any(exits_loop) || else_body.iter().any(exits_loop),
+        _ => false,
+    }
+}
+
+pub struct Splitter {
+    pub vars: Vec<Var>,
+    /// Uniform (one per block) register variables.
+    pub tx: VarId,
+    pub ty: VarId,
+    pub tz: VarId,
+    pub tid: VarId,
+    pub bdim: [VarId; 3],
+    /// Set for a thread that has returned: it skips the rest of the kernel.
+    pub done: VarId,
+    pub kernel_name: String,
+    uniform_count: usize,
+}
+
+impl Splitter {
+    pub fn new(vars: Vec<Var>, tx: VarId, ty: VarId, tz: VarId, bdim: [VarId; 3], kernel_name: String) -> Splitter {
+        let mut vars = vars;
+        let tid = vars.len();
+        vars.push(Var { name: "$tid".into(), ty: I64 });
+        let done = vars.len();
+        vars.push(Var { name: "$returned".into(), ty: BOOL });
+        Splitter { vars, tx, ty, tz, tid, bdim, done, kernel_name, uniform_count: 0 }
+    }
+
+    fn var(&self, v: VarId) -> Expr {
+        Expr::new(ExprKind::Var(v), self.vars[v].ty.clone(), Span::default())
+    }
+
+    fn int(v: i64) -> Expr {
+        Expr::new(ExprKind::Int(v), I64, Span::default())
+    }
+
+    fn uniform(&mut self, ty: Type) -> VarId {
+        self.uniform_count += 1;
+        self.vars.push(Var { name: format!("$uniform{}", self.uniform_count), ty });
+        self.vars.len() - 1
+    }
+
+    /// `for tz, ty, tx in the block: $tid = ...; if not $returned: body`.
+    pub fn thread_loop(&self, body: Block) -> Stmt {
+        let mul = |a: Expr, b: Expr| Expr::new(ExprKind::Binary(crate::common::ir::BinOp::Mul, bx(a), bx(b)), I64, Span::default());
+        let add = |a: Expr, b: Expr| Expr::new(ExprKind::Binary(crate::common::ir::BinOp::Add, bx(a), bx(b)), I64, Span::default());
+        let linear = add(mul(add(mul(self.var(self.tz), self.var(self.bdim[1])), self.var(self.ty)), self.var(self.bdim[0])), self.var(self.tx));
+        let not_done = Expr::new(ExprKind::Unary(UnaryOp::Not, bx(self.var(self.done))), BOOL, Span::default());
+        let inner = vec![Stmt::Assign(self.tid, linear), Stmt::If { cond: not_done, then_body: body, else_body: vec![] }];
+        let lp = |v: VarId, dim: VarId, body: Block| Stmt::ForRange {
+            var: v,
+            start: Self::int(0),
+            stop: self.var(dim),
+            step: Self::int(1),
+            body,
+            orelse: vec![],
+        };
+        lp(self.tz, self.bdim[2], vec![lp(self.ty, self.bdim[1], vec![lp(self.tx, self.bdim[0], inner)])])
+    }
+
+    /// Point the registers at thread 0, for evaluating a block-uniform value.
+    fn at_thread_zero(&self) -> Vec<Stmt> {
+        [self.tx, self.ty, self.tz, self.tid].iter().map(|&v| Stmt::Assign(v, Self::int(0))).collect()
+    }
+
+    /// Evaluate `e` once for the block (as thread 0 sees it) and check every thread agrees.
+    fn uniform_value(&mut self, e: &Expr, what: &str, out: &mut Block) -> VarId {
+        let u = self.uniform(e.ty.clone());
+        out.extend(self.at_thread_zero());
+        out.push(Stmt::Assign(u, e.clone()));
+        let differs = Expr::new(ExprKind::Compare(CmpOp::Ne, bx(e.clone()), bx(self.var(u))), BOOL, e.span);
+        let message = format!(
+            "in kernel '{}': the threads of a block disagree on {what} around cuda.syncthreads(); every thread of a block must reach the same barriers",
+            self.kernel_name
+        );
+        out.push(self.thread_loop(vec![Stmt::If {
+            cond: differs,
+            then_body: vec![Stmt::Raise { class: "RuntimeError".into(), message: Some(message), span: e.span }],
+            else_body: vec![],
+        }]));
+        u
+    }
+
+    /// The statements of a region list, with barriers turned into region boundaries.
+    pub fn region(&mut self, stmts: &Block) -> Result<Block, Diagnostic> {
+        let mut out = vec![];
+        let mut run: Block = vec![];
+        for s in stmts {
+            if !stmt_has_barrier(s) && !exits_loop(s) && !matches!(s, Stmt::Return(_)) {
+                run.push(s.clone());
+                continue;
+            }
+            if !run.is_empty() {
+                let body = self.early_returns(std::mem::take(&mut run))?;
+                out.push(self.thread_loop(body));
+            }
+            match s {
+                Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) => {}
+                Stmt::Break | Stmt::Continue => out.push(s.clone()),
+                // A return every thread reaches ends the block.
+                Stmt::Return(_) => out.push(Stmt::Return(Expr::new(ExprKind::NoneValue, Type::NoneType, Span::default()))),
+                Stmt::If { cond, then_body, else_body } => {
+                    let truth = if cond.ty == BOOL { cond.clone() } else { Expr::new(ExprKind::Truth(bx(cond.clone())), BOOL, cond.span) };
+                    let u = self.uniform_value(&truth, "an if condition", &mut out);
+                    let then_body = self.region(then_body)?;
+                    let else_body = self.region(else_body)?;
+                    out.push(Stmt::If { cond: self.var(u), then_body, else_body });
+                }
+                Stmt::ForRange { var, start, stop, step, body, orelse } => {
+                    let lo = self.uniform_value(start, "a loop's start", &mut out);
+                    let hi = self.uniform_value(stop, "a loop's end", &mut out);
+                    let st = self.uniform_value(step, "a loop's step", &mut out);
+                    let counter = self.uniform(I64);
+                    let mut inner = vec![self.thread_loop(vec![Stmt::Assign(*var, self.var(counter))])];
+                    inner.extend(self.region(body)?);
+                    let orelse = self.region(orelse)?;
+                    out.push(Stmt::ForRange { var: counter, start: self.var(lo), stop: self.var(hi), step: self.var(st), body: inner, orelse });
+                }
+                Stmt::While { cond, body, orelse } => {
+                    if body.iter().any(|s| matches!(s, Stmt::Continue) || exits_loop(s) && !matches!(s, Stmt::Break)) {
+                        return Err(Diagnostic::typing("unsupported", "continue in a while loop that contains cuda.syncthreads() is not supported on the CPU target", cond.span)
+                            .with_hint("use a for loop over range(), or restructure without continue"));
+                    }
+                    let truth = if cond.ty == BOOL { cond.clone() } else { Expr::new(ExprKind::Truth(bx(cond.clone())), BOOL, cond.span) };
+                    let u = self.uniform_value(&truth, "a while condition", &mut out);
+                    let mut inner = self.region(body)?;
+                    // Re-evaluate the condition at the end of each iteration.
+                    let again = self.uniform_value(&truth, "a while condition", &mut inner);
+                    inner.push(Stmt::Assign(u, self.var(again)));
+                    let orelse = self.region(orelse)?;
+                    out.push(Stmt::While { cond: self.var(u), body: inner, orelse });
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        if !run.is_empty() {
+            let body = self.early_returns(run)?;
+            out.push(self.thread_loop(body));
+        }
+        Ok(out)
+    }
+
+    /// Inside a thread loop a `return` ends only that thread: it sets the thread's
+    /// `$returned` flag, and the statements after it run only for threads that did not
+    /// return. Returns nested in loops are not supported here.
+    fn early_returns(&self, run: Block) -> Result<Block, Diagnostic> {
+        let mut out = vec![];
+        let mut iter = run.into_iter();
+        while let Some(s) = iter.next() {
+            match s {
+                Stmt::Return(_) => {
+                    out.push(Stmt::Assign(self.done, Expr::new(ExprKind::Bool(true), BOOL, Span::default())));
+                    return Ok(out);
+                }
+                Stmt::If { cond, then_body, else_body } if has_return(&then_body) || has_return(&else_body) => {
+                    let then_body = self.early_returns(then_body)?;
+                    let else_body = self.early_returns(else_body)?;
+                    out.push(Stmt::If { cond, then_body, else_body });
+                    let rest: Block = iter.collect();
+                    if !rest.is_empty() {
+                        let rest = self.early_returns(rest)?;
+                        let alive = Expr::new(ExprKind::Unary(UnaryOp::Not, bx(self.var(self.done))), BOOL, Span::default());
+                        out.push(Stmt::If { cond: alive, then_body: rest, else_body: vec![] });
+                    }
+                    return Ok(out);
+                }
+                Stmt::While { ref body, .. } | Stmt::ForRange { ref body, .. } if has_return(body) => {
+                    return Err(Diagnostic::typing(
+                        "unsupported",
+                        "a return inside a loop of a kernel that uses cuda.syncthreads() is not supported on the CPU target",
+                        Span::default(),
+                    )
+                    .with_hint("set a flag and break instead"));
+                }
+                other => out.push(other),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn per_thread(&self, locals: Vec<VarId>) -> PerThread {
+        let mut vars = locals;
+        vars.push(self.done);
+        PerThread { vars, tid: self.tid, max_threads: 1024 }
+    }
+}
+
+fn has_return(b: &Block) -> bool {
+    b.iter().any(|s| match s {
+        Stmt::Return(_) => true,
+        Stmt::If { then_body, else_body, .. } => has_return(then_body) || has_return(else_body),
+        Stmt::While { body, .. } | Stmt::ForRange { body, .. } => has_return(body),
+        _ => false,
+    })
+}
+
+/// The block function of a kernel with barriers (see the module comment). `kernel` has
+/// already had its registers rewritten to variables by the work-item pass.
+pub fn split(kernel: &Function, splitter: &mut Splitter, shared_init: Block, params: Vec<VarId>, locals: Vec<VarId>) -> Result<Function, Diagnostic> {
+    let mut body = shared_init;
+    // Every thread starts not returned.
+    let init_done = splitter.thread_loop(vec![Stmt::Assign(splitter.done, Expr::new(ExprKind::Bool(false), BOOL, Span::default()))]);
+    body.push(strip_done_check(init_done));
+    body.extend(splitter.region(&kernel.body)?);
+    body.push(Stmt::Return(Expr::new(ExprKind::NoneValue, Type::NoneType, Span::default())));
+    Ok(Function {
+        name: kernel.name.clone(),
+        symbol: format!("{}.block", kernel.symbol),
+        params,
+        vars: splitter.vars.clone(),
+        ret: Type::NoneType,
+        body,
+        callees: kernel.callees.clone(),
+        per_thread: Some(splitter.per_thread(locals)),
+    })
+}
+
+/// The initializing loop must not skip threads on the (not yet set) `$returned` flag.
+fn strip_done_check(s: Stmt) -> Stmt {
+    match s {
+        Stmt::ForRange { var, start, stop, step, body, orelse } => {
+            let body = body.into_iter().map(strip_done_check).collect();
+            Stmt::ForRange { var, start, stop, step, body, orelse }
+        }
+        Stmt::If { then_body, .. } if then_body.len() == 1 && matches!(then_body[0], Stmt::Assign(..)) => then_body.into_iter().next().unwrap(),
+        other => other,
+    }
+}
