@@ -11,10 +11,19 @@ shared, noisy machine hits both sides equally; import time and first-call
 compile latency run in fresh subprocesses (alternating too) so that no
 in-process cache or warm-up helps either side.
 
-The Markdown table replaces the section between `<!-- bench:cpu:start -->` and
-`<!-- bench:cpu:end -->` in the --out file (`-` prints only). Exit status is 1
-when a core benchmark FAILED (error or mismatch), 2 when a backend cannot be
-imported, 0 otherwise; missing a performance target does not fail the run.
+The CUDA section (`--only cuda`) runs each `@cuda.jit` kernel of
+kernels/cuda_*.py on ferrumba's CPU target against the same work as a plain
+loop under @njit (ferrumba's and numba's, same size) and against numba's CUDA
+simulator (a fresh process with NUMBA_ENABLE_CUDASIM=1, on a launch small
+enough to finish in seconds; compared per CUDA thread). Every result is first
+checked against NumPy.
+
+The Markdown tables replace the sections between `<!-- bench:cpu:start -->` and
+`<!-- bench:cpu:end -->` (and `<!-- bench:cuda-cpu:start -->` /
+`<!-- bench:cuda-cpu:end -->`) in the --out file (`-` prints only); a section
+none of whose rows ran is left as it is. Exit status is 1 when a core benchmark
+FAILED (error or mismatch), 2 when a backend cannot be imported, 0 otherwise;
+missing a performance target does not fail the run.
 """
 
 from __future__ import annotations
@@ -127,7 +136,7 @@ def discover() -> list[tuple[str, str, H.Bench]]:
     found = []
     for path in sorted(glob.glob(os.path.join(KERNELS_DIR, "*.py"))):
         base = os.path.basename(path)
-        if base.startswith("_") or base == "bench.py":
+        if base.startswith(("_", "cuda_")) or base == "bench.py":
             continue
         module = H.load_kernel_module(path)
         for name, bench in getattr(module, "BENCH", {}).items():
@@ -243,10 +252,10 @@ def run_in_process(row: Row, b: H.Bench, backends, cfg) -> None:
         getattr(row, side).stat = H.summarize(samples[side])
 
 
-def _child(cmd: list[str]) -> tuple[dict | None, str]:
+def _child(cmd: list[str], env: dict | None = None) -> tuple[dict | None, str]:
     """Run a measurement subprocess; parse its BENCH-RESULT line."""
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT, env=env)
     except subprocess.TimeoutExpired:
         return None, "timed out after 120 s"
     for line in proc.stdout.splitlines():
@@ -455,13 +464,14 @@ for a smoke run, `--only NAME` for a subset).
 """
 
 
-def write_section(path: str, section: str) -> None:
+def write_section(path: str, section: str, markers: tuple[str, str] = (START, END)) -> None:
+    start_marker, end_marker = markers
     if os.path.exists(path):
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-        start, end = text.find(START), text.find(END)
+        start, end = text.find(start_marker), text.find(end_marker)
         if start != -1 and end > start:
-            text = text[:start] + section + text[end + len(END):]
+            text = text[:start] + section + text[end + len(end_marker):]
         else:
             text = text.rstrip("\n") + "\n\n" + section + "\n"
     else:
@@ -469,6 +479,267 @@ def write_section(path: str, section: str) -> None:
         text = INTRO + section + "\n"
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+# --------------------------------------------------------------------------
+# CUDA kernels on the CPU target
+
+
+CUDA_START = "<!-- bench:cuda-cpu:start -->"
+CUDA_END = "<!-- bench:cuda-cpu:end -->"
+
+# Targets from the "CUDA on the CPU target" issue: ferrumba's time per CUDA thread at
+# least this many times below numba's simulator's, and a kernel without barriers at
+# most this many times the same work as an @njit loop.
+CUDA_TARGETS = {"sim": 10_000.0, "loop": 2.0}
+
+CUDA_CONFIGS = {
+    # ~1 min on a 2-core box: the simulator's launches take most of it.
+    "full": dict(reps=11, sample_ns=40e6, sim_reps=3),
+    "quick": dict(reps=3, sample_ns=10e6, sim_reps=1),
+}
+
+
+@dataclass
+class CudaRow:
+    id: str
+    name: str
+    path: str
+    b: H.CudaBench
+    kernel: Cell = field(default_factory=Cell)  # backend A's cuda.jit on the CPU target
+    loop_a: Cell = field(default_factory=Cell)  # backend A's njit(loop)
+    loop_b: Cell = field(default_factory=Cell)  # backend B's njit(loop)
+    sim: Cell = field(default_factory=Cell)  # backend B's simulator, per CUDA thread
+    cores: float | None = None  # process CPU time / wall time over the kernel's samples
+    sim_threads: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.b.label
+
+    @property
+    def loop_ratio(self) -> float | None:
+        return _ratio(self.kernel, self.loop_a)
+
+    @property
+    def kernel_per_thread(self) -> float | None:
+        if self.kernel.status == "ok" and self.kernel.stat:
+            return self.kernel.stat["median_ns"] / H.cuda_threads(self.b, self.b.size)
+        return None
+
+    @property
+    def sim_speedup(self) -> float | None:
+        per_thread = self.kernel_per_thread
+        if per_thread and self.sim.status == "ok" and self.sim.stat:
+            return self.sim.stat["median_ns"] / per_thread
+        return None
+
+    @property
+    def failed(self) -> bool:
+        # A barrier kernel ferrumba cannot type yet is "unsupported", not a failure;
+        # any other error, or a wrong answer anywhere, is.
+        return any(c.status in ("failed", "mismatch") for c in (self.kernel, self.loop_a, self.loop_b, self.sim))
+
+
+def _ratio(a: Cell, b: Cell) -> float | None:
+    if a.status == "ok" and b.status == "ok" and a.stat and b.stat:
+        return a.stat["median_ns"] / b.stat["median_ns"]
+    return None
+
+
+def discover_cuda() -> list[CudaRow]:
+    rows = []
+    for path in sorted(glob.glob(os.path.join(KERNELS_DIR, "cuda_*.py"))):
+        module = H.load_kernel_module(path)
+        for name, b in getattr(module, "CUDA_BENCH", {}).items():
+            rows.append(CudaRow(f"cuda:{name}", name, path, b))
+    # Barrier-free kernels first: they are the ones with the 2x target.
+    rows.sort(key=lambda r: r.b.barriers)
+    return rows
+
+
+def _fail(cell: Cell, status: str, exc_or_text, who: str, row_id: str) -> None:
+    cell.status = status
+    text = exc_or_text if isinstance(exc_or_text, str) else f"{type(exc_or_text).__name__}: {exc_or_text}"
+    cell.error = first_line(text)
+    log(f"  {row_id} [{who}] {status}: {cell.error}")
+
+
+def run_cuda_row(row: CudaRow, names, backends, cuda_a, cfg) -> None:
+    """Compile the kernel and both loops, check each against NumPy, time them
+    interleaved on the same size; then the simulator in a child process."""
+    b, n = row.b, row.b.size
+    expected = b.reference(b.build(n))
+    griddim, blockdim = b.config(n)
+    funcs: dict[str, object] = {}
+
+    def kernel_launch():
+        if isinstance(cuda_a, Exception):
+            raise cuda_a
+        return H.cuda_jit(cuda_a, b)[griddim, blockdim]
+
+    candidates = [
+        ("kernel", row.kernel, f"{names[0]}.cuda", kernel_launch),
+        ("loop_a", row.loop_a, f"{names[0]}.njit", lambda: H.jit(backends[0], b.loop)),
+        ("loop_b", row.loop_b, f"{names[1]}.njit", lambda: H.jit(backends[1], b.loop)),
+    ]
+    for key, cell, who, make in candidates:
+        try:
+            f = make()
+            f(*b.build(n))  # compiles (on arguments of its own)
+            reason = H.run_checked(f, b, b.build(n), expected)
+        except Exception as exc:
+            typing = type(exc).__name__ == "TypingError"
+            status = "unsupported" if (key == "kernel" and b.barriers and typing) else "failed"
+            _fail(cell, status, exc, who, row.id)
+            continue
+        if reason:
+            _fail(cell, "mismatch", f"results differ from NumPy's: {reason}", who, row.id)
+            continue
+        funcs[key] = f
+
+    if funcs:
+        argsets = {k: b.build(n) for k in funcs}
+        counts = {k: H.calibrate(funcs[k], argsets[k], cfg["sample_ns"]) for k in funcs}
+        samples = {k: [] for k in funcs}
+        cpu = []
+        order = sorted(funcs)
+        for rep in range(cfg["reps"]):
+            # Rotate who goes first, so that a slow phase of a shared machine does not
+            # land on one of them.
+            shift = rep % len(order)
+            for k in order[shift:] + order[:shift]:
+                if k == "kernel":
+                    wall, cpu_ns = H.time_calls_cpu(funcs[k], argsets[k], counts[k])
+                    cpu.append(cpu_ns / wall if wall else 0.0)
+                else:
+                    wall = H.time_calls(funcs[k], argsets[k], counts[k])
+                samples[k].append(wall)
+        cells = {"kernel": row.kernel, "loop_a": row.loop_a, "loop_b": row.loop_b}
+        for k in funcs:
+            cells[k].stat = H.summarize(samples[k])
+        if cpu:
+            row.cores = sorted(cpu)[len(cpu) // 2]
+
+    # numba's simulator, in a fresh process: NUMBA_ENABLE_CUDASIM must be set before
+    # numba is imported, and this process has numba imported already.
+    harness = os.path.join(KERNELS_DIR, "_harness.py")
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    data, err = _child(
+        [sys.executable, harness, "cuda-sim-child", names[1], row.path, row.name, str(cfg["sim_reps"])],
+        env=env,
+    )
+    who = f"{names[1]}.cuda simulator"
+    if data is None:
+        _fail(row.sim, "mismatch" if err.startswith("results differ") else "failed", err, who, row.id)
+    else:
+        row.sim_threads = data["threads"]
+        row.sim.stat = H.summarize([s / data["threads"] for s in data["samples_ns"]])
+
+
+def render_cuda(rows: list[CudaRow], names: tuple[str, str]) -> tuple[str, list[str]]:
+    a, b = names
+    notes: list[str] = []
+
+    def cell(c: Cell, who: str, row: CudaRow) -> str:
+        text = fmt_cell(c, "a")
+        if c.status == "mismatch":
+            text = "FAILED (results differ)"
+        if c.error:
+            notes.append(f"{row.id} [{who}]: {c.error}")
+            text += f"[^c{len(notes)}]"
+        return text
+
+    loop_table = [
+        f"| kernel | size: launch | {a} kernel | cores busy | {a} @njit loop | {b} @njit loop "
+        f"| kernel / {a} loop | target | met? |",
+        "|---|---|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for row in rows:
+        ratio = row.loop_ratio
+        if row.b.barriers:
+            target, met = "— (barriers)", "—"
+        else:
+            target = f"≤ {CUDA_TARGETS['loop']:.2f}×"
+            met = "—" if ratio is None else ("yes" if ratio <= CUDA_TARGETS["loop"] else "no")
+        if ratio is None and not row.b.barriers:
+            met = "no"
+        cores = f"{row.cores:.1f}" if row.cores is not None else "—"
+        loop_table.append(
+            f"| {row.label} | {H.cuda_launch_text(row.b, row.b.size)} | {cell(row.kernel, f'{a}.cuda', row)} "
+            f"| {cores} | {cell(row.loop_a, f'{a}.njit', row)} | {cell(row.loop_b, f'{b}.njit', row)} "
+            f"| {f'{ratio:.2f}×' if ratio is not None else '—'} | {target} | {met} |"
+        )
+
+    sim_table = [
+        f"| kernel | {b} simulator: launch | per CUDA thread | {a} kernel: per CUDA thread "
+        f"| speed-up | target | met? |",
+        "|---|---|---:|---:|---:|---:|:---:|",
+    ]
+    for row in rows:
+        speedup = row.sim_speedup
+        per_thread = row.kernel_per_thread
+        if speedup is not None:
+            met = "yes" if speedup >= CUDA_TARGETS["sim"] else "no"
+        elif row.kernel.status == "unsupported":
+            met = "—"
+        else:
+            met = "no"
+        if per_thread is not None:
+            mine = f"{H.fmt_ns(per_thread)} ({H.cuda_threads(row.b, row.b.size):,} threads)"
+        else:
+            mine = fmt_cell(row.kernel, "a") if row.kernel.status != "mismatch" else "FAILED (results differ)"
+        sim_table.append(
+            f"| {row.label} | {H.cuda_launch_text(row.b, row.b.sim_size)} | {cell(row.sim, f'{b}.cuda simulator', row)} "
+            f"| {mine} | {f'{speedup:,.0f}×' if speedup is not None else '—'} "
+            f"| ≥ {CUDA_TARGETS['sim']:,.0f}× | {met} |"
+        )
+    text = "\n".join(
+        ["#### Against the same work as an @njit loop (same size)", "", *loop_table, "",
+         "#### Against numba's CUDA simulator (per CUDA thread)", "", *sim_table]
+    )
+    return text, notes
+
+
+def build_cuda_section(rows: list[CudaRow], names, cfg_name: str, cfg: dict, only: list[str], info) -> str:
+    table, notes = render_cuda(rows, names)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    versions = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
+    for name in dict.fromkeys(names):
+        versions.append(f"{name} {H.backend_version(name)}")
+    versions.append(f"numba-cuda {H.backend_version('numba-cuda')}")
+    method = (
+        f"Kernels are launched as `kernel[griddim, blockdim](*args)` on {names[0]}'s CPU target "
+        f"(blocks spread over the cores); each kernel and loop was first checked against NumPy. "
+        f"Kernel and loops: {cfg['reps']} samples of ~{cfg['sample_ns'] / 1e6:.0f} ms per call, "
+        f"interleaved in one process, medians (± half the interquartile range); "
+        f"*cores busy* is process CPU time / wall time during the kernel's samples. "
+        f"Simulator: a fresh process with `NUMBA_ENABLE_CUDASIM=1`, one checked launch then the median "
+        f"of {cfg['sim_reps']} launches on the small size, divided by its number of CUDA threads; "
+        f"{names[0]}'s per-thread time is its full-size launch divided by its threads. "
+        f"Kernels with `cuda.syncthreads()` have no loop target; until the CPU target supports "
+        f"barriers, a TypingError from them reads *unsupported yet*."
+    )
+    parts = [
+        CUDA_START,
+        f"### CUDA kernels on the CPU target: {names[0]}.cuda" + (" (quick run)" if cfg_name == "quick" else ""),
+        "",
+        "_Generated by `kernels/bench.py --only cuda`; do not edit by hand between the markers._",
+        "",
+        table,
+        "",
+    ]
+    if notes:
+        parts += [f"[^c{i}]: {n.replace('|', '∣')}" for i, n in enumerate(notes, 1)] + [""]
+    parts += [
+        f"- Command: `{command_line()}`" + (f" (subset: {', '.join(only)})" if only else ""),
+        f"- Date: {now}",
+        f"- Machine: {info['cpu']}, {info['cores']} cores ({info['usable']} usable), {platform.system()} {platform.machine()}",
+        f"- Versions: {', '.join(versions)}",
+        f"- Method: {method}",
+        CUDA_END,
+    ]
+    return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------
@@ -483,12 +754,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="NAME",
         help="run only matching rows: a row id (steady:mandelbrot), a kernel name "
-        "(mandelbrot) or a section (import, overhead, compile, steady); repeatable, comma-separated",
+        "(mandelbrot) or a section (import, overhead, compile, steady, cuda); repeatable, comma-separated",
     )
     parser.add_argument(
         "--out",
         default=os.path.join(REPO_ROOT, "docs", "benchmarks.md"),
-        help="Markdown file whose bench:cpu section is replaced ('-': print only)",
+        help="Markdown file whose bench:cpu and bench:cuda-cpu sections are replaced ('-': print only)",
     )
     parser.add_argument("--backend-a", default="ferrumba", help="module under test (default ferrumba)")
     parser.add_argument("--backend-b", default="numba", help="reference module (default numba)")
@@ -503,16 +774,21 @@ def main(argv: list[str] | None = None) -> int:
     names = (opts.backend_a, opts.backend_b)
 
     planned = plan_rows(discover())
+    cuda_rows = discover_cuda()
     if opts.list:
         for row, _ in planned:
             print(f"{row.id:24} {row.label}")
+        for row in cuda_rows:
+            print(f"{row.id:24} {row.label}")
         return 0
     if only:
-        known = {p for row, _ in planned for p in (row.id, *row.id.split(":"))}
+        ids = [row.id for row, _ in planned] + [row.id for row in cuda_rows]
+        known = {p for i in ids for p in (i, *i.split(":"))}
         unknown = [tok for tok in only if tok not in known]
         if unknown:
             parser.error(f"unknown --only {unknown}; see --list")
         planned = [(row, src) for row, src in planned if selected(row, only)]
+        cuda_rows = [row for row in cuda_rows if selected(row, only)]
 
     backends = []
     for name in names:
@@ -552,12 +828,29 @@ def main(argv: list[str] | None = None) -> int:
             run_in_process(row, src[2], backends, cfg)
         rows.append(row)
 
-    section = build_section(rows, names, cfg_name, cfg, only, machine_info())
-    print(section)
+    if cuda_rows:
+        try:
+            cuda_a = H.cuda_backend(names[0])
+        except Exception as exc:  # reported in every kernel's cell
+            cuda_a = exc
+        cuda_cfg = CUDA_CONFIGS[cfg_name]
+        for row in cuda_rows:
+            log(f"[{row.id}] {row.label}")
+            run_cuda_row(row, names, backends, cuda_a, cuda_cfg)
+
+    info = machine_info()
+    sections = []
+    if rows:
+        sections.append((build_section(rows, names, cfg_name, cfg, only, info), (START, END)))
+    if cuda_rows:
+        sections.append((build_cuda_section(cuda_rows, names, cfg_name, CUDA_CONFIGS[cfg_name], only, info), (CUDA_START, CUDA_END)))
+    for section, markers in sections:
+        print(section)
+        if opts.out != "-":
+            write_section(opts.out, section, markers)
     if opts.out != "-":
-        write_section(opts.out, section)
         log(f"wrote {opts.out}")
-    return 1 if any(r.failed for r in rows) else 0
+    return 1 if any(r.failed for r in rows + cuda_rows) else 0
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -1122,7 +1122,7 @@ BINARY_PAIRS = _pair_params(binary_ops, BINARY_OPS, [(da, db) for da in NUM_DTYP
 UFUNC_PAIRS = _pair_params(binary_ufuncs, BINARY_UFUNCS, [
     (np.float64, np.float64), (np.float32, np.float32), (np.float32, np.float64), (np.int64, np.int64),
     (np.int8, np.int8), (np.int32, np.float32), (np.uint8, np.float64), (np.uint64, np.int64),
-    (np.int16, np.uint16),
+    (np.int16, np.uint16), (np.float32, np.int8),
 ])
 
 
@@ -1375,7 +1375,8 @@ def ufunc_scalar(x):
 def test_ufuncs_on_scalars_return_scalars():
     for x in [4.0, -2.5, float("nan")]:
         got = compiled(ufunc_scalar)(x)
-        exp = ufunc_scalar(x)
+        with np.errstate(invalid="ignore"):
+            exp = ufunc_scalar(x)
         for g, e in zip(got, exp):
             assert_same(g, e)
 
@@ -1606,7 +1607,7 @@ def scalar_by_array(a):
 
 
 @ferrumba_bug(True, DIV_ZERO_BUG, ZeroDivisionError)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int16], ids=dtype_id)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64], ids=dtype_id)
 def test_division_by_zero_in_arrays(dtype):
     a = np.array([1, -1, 0, 3]).astype(dtype)
     b = np.array([0, 0, 0, 2]).astype(dtype)

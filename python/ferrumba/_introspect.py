@@ -24,7 +24,7 @@ def _load_library():
         _LIBRARY_LOADED = True
         from . import _numpy_impl  # noqa: F401
 
-_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator"}
+_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator", "ferrumba._numpy_impl"}
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
     "enumerate", "zip", "divmod", "pow", "print",
@@ -236,6 +236,7 @@ def describe_attribute(module_name, attr):
 
     if module_name not in _KNOWN_MODULES:
         return None
+    _load_library()
     module = importlib.import_module(module_name)
     if not hasattr(module, attr):
         return None

@@ -848,3 +848,94 @@ def _nan_arg_extreme(which):
 
 _nan_reduction("nanargmin")(_nan_arg_extreme(0))
 _nan_reduction("nanargmax")(_nan_arg_extreme(1))
+
+
+# ---- indexing with arrays (called by the compiler for a[mask], a[indices]) ---------------------
+
+@register_jitable
+def getitem_array(a, index):
+    """a[mask] (a boolean array of a's shape) or a[indices] (an integer array, first axis
+    of a 1-d array)."""
+    flat = a.ravel()
+    if index.dtype == np.bool_:
+        if index.shape != a.shape:
+            raise IndexError("boolean index did not match indexed array")
+        mask = index.ravel()
+        count = 0
+        for m in mask:
+            if m:
+                count += 1
+        out = np.empty(count, dtype=a.dtype)
+        k = 0
+        for i in range(flat.size):
+            if mask[i]:
+                out[k] = flat[i]
+                k += 1
+        return out
+    idx = index.ravel()
+    out = np.empty(idx.size, dtype=a.dtype)
+    n = a.shape[0]
+    for k in range(idx.size):
+        j = idx[k]
+        if j < 0:
+            j += n
+        if j < 0 or j >= n:
+            raise IndexError("index out of bounds")
+        out[k] = a[j]
+    return out.reshape(index.shape)
+
+
+@register_jitable
+def setitem_array(a, index, value):
+    """a[mask] = value and a[indices] = value, value a scalar or an array of the selection's size."""
+    if index.dtype == np.bool_:
+        if index.shape != a.shape:
+            raise IndexError("boolean index did not match indexed array")
+        _masked_store(a.ravel(), index.ravel(), value)
+        return
+    idx = index.ravel()
+    n = a.shape[0]
+    for k in range(idx.size):
+        j = idx[k]
+        if j < 0:
+            j += n
+        if j < 0 or j >= n:
+            raise IndexError("index out of bounds")
+        a[j] = _pick(value, k)
+
+
+@register_jitable
+def _masked_store(flat, mask, value):
+    k = 0
+    for i in range(flat.size):
+        if mask[i]:
+            flat[i] = _pick(value, k)
+            k += 1
+
+
+@overload(np.ndim)
+def _ndim(a):
+    def impl(a):
+        return a.ndim
+
+    return impl
+
+
+def _pick_typing(value, k):
+    if _is_array(value):
+        def from_array(value, k):
+            return value.ravel()[k]
+
+        return from_array
+
+    def scalar(value, k):
+        return value
+
+    return scalar
+
+
+def _pick(value, k):
+    raise RuntimeError("_pick is only for compiled code")
+
+
+overload(_pick)(_pick_typing)

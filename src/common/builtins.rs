@@ -235,7 +235,7 @@ impl<'a> Typer<'a> {
     }
 
     /// A call of a jitted function (or an overload's implementation) from compiled code.
-    fn call_dispatcher_value(&mut self, id: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
+    pub(crate) fn call_dispatcher_value(&mut self, id: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Value, Diagnostic> {
         let rts = self.bind_call_arguments(id, args, kwargs, span)?;
         let types: Vec<Type> = rts.iter().map(|e| e.ty.clone()).collect();
         if types.iter().any(|t| t.contains_unknown()) {

@@ -436,6 +436,15 @@ impl<'a> Typer<'a> {
         if l.ty.array().is_some() || r.ty.array().is_some() {
             return self.array_compare(op, l, r, span);
         }
+        // dtypes are compile-time values: comparing them is decided now (and prunes).
+        if let (Type::DType(a), Type::DType(b)) = (&l.ty, &r.ty) {
+            let equal = a == b;
+            return match cmp {
+                CmpOp::Eq => Ok(Expr::new(ExprKind::Bool(equal), BOOL, span)),
+                CmpOp::Ne => Ok(Expr::new(ExprKind::Bool(!equal), BOOL, span)),
+                _ => Err(self.operator_error(cmp.symbol(), &l.ty, &r.ty, span)),
+            };
+        }
         // Tuples compare element-wise, lexicographically.
         if let (Type::Tuple(a), Type::Tuple(b)) = (&l.ty, &r.ty) {
             if matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
@@ -518,10 +527,18 @@ impl<'a> Typer<'a> {
                     return self.array_view(base, &parts, span);
                 }
                 let mut indices = vec![];
+                if let [p] = parts.as_slice() {
+                    let i = self.rt(p)?;
+                    if i.ty.array().is_some() {
+                        // a[mask] and a[indices]: library code, like NumPy's other functions.
+                        return self.library_call("getitem_array", vec![base, i], span);
+                    }
+                }
                 for p in parts {
                     let i = self.rt(p)?;
                     if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
-                        return Err(Diagnostic::typing("unsupported", "fancy indexing is not supported yet", span));
+                        return Err(Diagnostic::typing("unsupported", "indexing with arrays along several axes is not supported yet", span)
+                            .with_hint("index with one boolean mask or one integer array"));
                     }
                     indices.push(self.index_int(i, span)?);
                 }
@@ -545,7 +562,32 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// Call a function of ferrumba's NumPy library (`_numpy_impl`) from the compiler itself.
+    pub(crate) fn library_call(&mut self, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        let callee = match self.host.module_attribute("ferrumba._numpy_impl", name)? {
+            Some(g) => global_value(g, name, span)?,
+            None => return Err(Diagnostic::internal(format!("ferrumba._numpy_impl.{name} is missing"))),
+        };
+        let Value::Dispatcher(id) = callee else {
+            return Err(Diagnostic::internal(format!("ferrumba._numpy_impl.{name} is not jitable")));
+        };
+        match self.call_dispatcher_value(id, args.into_iter().map(Value::Rt).collect(), vec![], span)? {
+            Value::Rt(e) => Ok(e),
+            _ => Err(Diagnostic::internal("library call did not produce a value")),
+        }
+    }
+
     pub(crate) fn store(&mut self, array: Expr, index: &ast::Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        if let (Type::Array(a), false) = (&array.ty, matches!(index, ast::Expr::Tuple(_) | ast::Expr::Slice(_))) {
+            let i = self.rt(index)?;
+            if i.ty.array().is_some() {
+                if a.readonly {
+                    return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span));
+                }
+                let call = self.library_call("setitem_array", vec![array, i, value], span)?;
+                return Ok(Stmt::Eval(call));
+            }
+        }
         let Type::Array(a) = array.ty.clone() else {
             return Err(Diagnostic::typing("not-subscriptable", format!("cannot assign into an element of {}", array.ty), span)
                 .with_hint("only array elements can be assigned; tuples are immutable"));
