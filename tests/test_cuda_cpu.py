@@ -322,6 +322,63 @@ def test_a_barrier_not_all_threads_reach_is_a_clear_error(target):
         cuda.jit(divergent_barrier)[1, 32](np.zeros(1))
 
 
+def warp_reduce(x, out):
+    i = cuda.grid(1)
+    v = x[i] if i < x.size else 0
+    offset = 16
+    while offset > 0:
+        other = cuda.shfl_down_sync(0xFFFFFFFF, v, offset)
+        v += other
+        offset //= 2
+    if cuda.laneid == 0:
+        cuda.atomic.add(out, 0, v)
+
+
+def warp_votes(x, ballot, all_any, up, xor, idx, mask):
+    i = cuda.grid(1)
+    p = x[i] % 3 == 0
+    b = cuda.ballot_sync(0xFFFFFFFF, p)
+    al = cuda.all_sync(0xFFFFFFFF, p)
+    an = cuda.any_sync(0xFFFFFFFF, p)
+    u = cuda.shfl_up_sync(0xFFFFFFFF, x[i], 3)
+    s = cuda.shfl_xor_sync(0xFFFFFFFF, x[i], 5)
+    j = cuda.shfl_sync(0xFFFFFFFF, x[i], 7)
+    m = cuda.activemask()
+    ballot[i] = b
+    all_any[i] = al * 10 + an
+    up[i] = u
+    xor[i] = s
+    idx[i] = j
+    mask[i] = m
+
+
+@pytest.mark.parametrize("n", [32, 1000, 4096])
+def test_warp_shuffle_reduction(target, n):
+    x = np.random.default_rng(n).integers(0, 100, n)
+    out = np.zeros(1, np.int64)
+    cuda.jit(warp_reduce)[(n + 127) // 128, 128](x, out)
+    assert out[0] == x.sum()
+
+
+def test_warp_votes_and_shuffles_follow_cuda(target):
+    n = 80  # the last warp of the block is partial
+    x = np.random.default_rng(9).integers(0, 1000, n)
+    outs = [np.zeros(n, np.int64) for _ in range(6)]
+    cuda.jit(warp_votes)[1, n](x, *outs)
+    ballot, all_any, up, xor, idx, mask = outs
+    for w in range(0, n, 32):
+        lanes = np.arange(w, min(w + 32, n))
+        p = x[lanes] % 3 == 0
+        assert np.all(ballot[lanes] == sum(1 << k for k in range(len(lanes)) if p[k]))
+        assert np.all(all_any[lanes] == int(p.all()) * 10 + int(p.any()))
+        k = lanes - w
+        assert np.array_equal(up[lanes], np.where(k >= 3, x[np.clip(lanes - 3, 0, None)], x[lanes]))
+        src = w + (k ^ 5)
+        assert np.array_equal(xor[lanes], np.where(src < n, x[np.minimum(src, n - 1)], x[lanes]))
+        assert np.all(idx[lanes] == x[w + 7])
+        assert np.all(mask[lanes] == (1 << len(lanes)) - 1)
+
+
 def test_gpu_target_is_reported_missing(monkeypatch):
     from ferrumba.errors import CudaSupportError
 

@@ -4,7 +4,7 @@
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{Typer, Value};
-use crate::common::ir::{AtomicOp, BinOp, Expr, ExprKind, GpuReg};
+use crate::common::ir::{AtomicOp, BinOp, Expr, ExprKind, GpuReg, WarpOp};
 use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -29,6 +29,7 @@ pub fn cuda_attribute(module: &str, attr: &str, span: Span) -> Option<Value> {
         ("cuda", "laneid") => reg(GpuReg::LaneId),
         ("cuda", "warpsize") => reg(GpuReg::WarpSize),
         ("cuda", "grid" | "gridsize" | "syncthreads" | "fma" | "cbrt" | "selp") => Some(Value::Func(format!("cuda.{attr}"))),
+        ("cuda", w) if warp_op(w).is_some() => Some(Value::Func(format!("cuda.{w}"))),
         ("cuda.threadIdx", a) => reg(GpuReg::ThreadIdx(axis(a)?)),
         ("cuda.blockIdx", a) => reg(GpuReg::BlockIdx(axis(a)?)),
         ("cuda.blockDim", a) => reg(GpuReg::BlockDim(axis(a)?)),
@@ -37,6 +38,22 @@ pub fn cuda_attribute(module: &str, attr: &str, span: Span) -> Option<Value> {
         ("cuda.atomic", op) if atomic_op(op).is_some() => Some(Value::Func(format!("cuda.atomic.{op}"))),
         _ => None,
     }
+}
+
+fn warp_op(name: &str) -> Option<WarpOp> {
+    Some(match name {
+        "shfl_sync" => WarpOp::Shfl,
+        "shfl_up_sync" => WarpOp::ShflUp,
+        "shfl_down_sync" => WarpOp::ShflDown,
+        "shfl_xor_sync" => WarpOp::ShflXor,
+        "ballot_sync" => WarpOp::Ballot,
+        "all_sync" => WarpOp::All,
+        "any_sync" => WarpOp::Any,
+        "eq_sync" => WarpOp::Eq,
+        "activemask" => WarpOp::ActiveMask,
+        "syncwarp" => WarpOp::SyncWarp,
+        _ => return None,
+    })
 }
 
 fn atomic_op(name: &str) -> Option<AtomicOp> {
@@ -139,6 +156,7 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.as_rt(a, span)?))
             }
             op if op.starts_with("atomic.") => self.atomic(&op[7..], args, span),
+            w if warp_op(w).is_some() => self.warp(warp_op(w).unwrap(), args, span),
             "fma" => {
                 let [a, b, c] = <[Value; 3]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.fma() takes three numbers", span))?;
                 let (a, b, c) = (self.as_rt(a, span)?, self.as_rt(b, span)?, self.as_rt(c, span)?);
@@ -156,6 +174,48 @@ impl<'a> Typer<'a> {
             "cbrt" => self.call_builtin_path("math.cbrt", args, span),
             _ => Err(Diagnostic::typing("unsupported-function", format!("cuda.{f} is not supported yet"), span)),
         }
+    }
+
+    /// Warp intrinsics. The member mask is accepted; the CPU target runs every lane of a
+    /// warp, as a full mask says.
+    fn warp(&mut self, op: WarpOp, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let mut rts = vec![];
+        for a in args {
+            rts.push(self.as_rt(a, span)?);
+        }
+        let want = match op {
+            WarpOp::ActiveMask => 0,
+            WarpOp::SyncWarp => rts.len().min(1),
+            WarpOp::Ballot | WarpOp::All | WarpOp::Any | WarpOp::Eq => 2,
+            _ => 3,
+        };
+        if rts.len() != want {
+            return Err(Diagnostic::typing("bad-arity", format!("cuda.{op:?} takes {want} arguments"), span));
+        }
+        let u32t = Type::Scalar(Scalar::U32);
+        let ty = match op {
+            WarpOp::ActiveMask | WarpOp::Ballot => u32t.clone(),
+            WarpOp::SyncWarp => Type::NoneType,
+            WarpOp::All | WarpOp::Any | WarpOp::Eq => I32,
+            _ => {
+                let v = &rts[1];
+                if v.ty.scalar().is_none() || v.ty.is_complex() {
+                    return Err(Diagnostic::typing("bad-argument", format!("warp shuffles move numbers, not {}", v.ty), span));
+                }
+                v.ty.clone()
+            }
+        };
+        let mut args = vec![];
+        for (i, a) in rts.into_iter().enumerate() {
+            // Mask, lane, delta and width are integers; predicates are truth values.
+            let a = match (op, i) {
+                (WarpOp::Ballot | WarpOp::All | WarpOp::Any, 1) => self.truth(a)?,
+                (WarpOp::Shfl | WarpOp::ShflUp | WarpOp::ShflDown | WarpOp::ShflXor, 1) | (WarpOp::Eq, 1) => a,
+                _ => self.index_int(a, span)?,
+            };
+            args.push(a);
+        }
+        Ok(Value::Rt(Expr::new(ExprKind::Warp(op, args), ty, span)))
     }
 
     fn atomic(&mut self, name: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {

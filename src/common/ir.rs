@@ -88,6 +88,20 @@ impl GpuReg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WarpOp {
+    Shfl,
+    ShflUp,
+    ShflDown,
+    ShflXor,
+    Ballot,
+    All,
+    Any,
+    Eq,
+    ActiveMask,
+    SyncWarp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AtomicOp {
     Add,
     Sub,
@@ -210,6 +224,11 @@ pub enum ExprKind {
     LocalArray(Vec<i64>),
     /// `cuda.atomic.<op>(array, index, value[, value2])`: the old element value.
     Atomic(AtomicOp, Vec<Expr>),
+    /// A warp intrinsic (`shfl_down_sync`, `ballot_sync`, ...): arguments as written.
+    Warp(WarpOp, Vec<Expr>),
+    /// Another thread's value of a per-thread variable (made by the region splitter for
+    /// warp intrinsics): the variable, then the thread's linear index in the block.
+    ThreadSlot(VarId, Box<Expr>),
     /// The same C-contiguous data under new dimensions (one may be -1: inferred).
     Reshape(Box<Expr>, Vec<Expr>),
     /// The view with dimensions (and strides) in reverse order.
@@ -407,6 +426,8 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::SharedArray(d) => format!("cuda.shared.array({d:?})"),
         ExprKind::LocalArray(d) => format!("cuda.local.array({d:?})"),
         ExprKind::Atomic(op, args) => format!("cuda.atomic.{op:?}({})", list(args)),
+        ExprKind::Warp(op, args) => format!("cuda.{op:?}({})", list(args)),
+        ExprKind::ThreadSlot(v, t) => format!("{}@thread({})", func.vars[*v].name, show(func, t)),
         ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
     };
     format!("({body}):{}", e.ty)

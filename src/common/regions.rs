@@ -263,3 +263,175 @@ fn strip_done_check(s: Stmt) -> Stmt {
         other => other,
     }
 }
+
+/// Warp intrinsics exchange values between threads, so on the host they are barriers:
+/// `v = shfl_down_sync(mask, x, d)` becomes `$w = x; syncthreads(); v = <$w of the source
+/// lane, or own $w when the source lane is outside the warp>`. `ballot`, `all`, `any` and
+/// `eq` read the 32 lanes of the caller's warp the same way. Runs before the split.
+pub fn expand_warps(f: &mut Function) -> Result<(), Diagnostic> {
+    let mut body = std::mem::take(&mut f.body);
+    expand_block(f, &mut body)?;
+    f.body = body;
+    Ok(())
+}
+
+fn expand_block(f: &mut Function, b: &mut Block) -> Result<(), Diagnostic> {
+    let mut out = Vec::with_capacity(b.len());
+    for mut s in std::mem::take(b) {
+        match &mut s {
+            Stmt::If { then_body, else_body, .. } => {
+                expand_block(f, then_body)?;
+                expand_block(f, else_body)?;
+            }
+            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
+                expand_block(f, body)?;
+                expand_block(f, orelse)?;
+            }
+            _ => {}
+        }
+        match s {
+            Stmt::Eval(Expr { kind: ExprKind::Warp(crate::common::ir::WarpOp::SyncWarp, _), span, .. }) => {
+                out.push(Stmt::Eval(Expr::new(ExprKind::Barrier, Type::NoneType, span)));
+            }
+            Stmt::Assign(v, Expr { kind: ExprKind::Warp(op, args), ty, span }) => out.extend(expand_one(f, v, op, args, ty, span)?),
+            other => {
+                if stmt_mentions_warp(&other) {
+                    return Err(Diagnostic::typing(
+                        "unsupported",
+                        "on the CPU target a warp intrinsic must be assigned to a variable on its own (`v = cuda.shfl_down_sync(...)`)",
+                        stmt_span(&other),
+                    )
+                    .with_hint("assign the intrinsic's result to a variable first"));
+                }
+                out.push(other);
+            }
+        }
+    }
+    *b = out;
+    Ok(())
+}
+
+fn stmt_span(s: &Stmt) -> Span {
+    match s {
+        Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => e.span,
+        Stmt::If { cond, .. } | Stmt::While { cond, .. } => cond.span,
+        _ => Span::default(),
+    }
+}
+
+fn stmt_mentions_warp(s: &Stmt) -> bool {
+    fn expr(e: &Expr) -> bool {
+        format!("{:?}", e.kind).contains("Warp(")
+    }
+    match s {
+        Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => expr(e),
+        Stmt::Store { array, indices, value, .. } => expr(array) || expr(value) || indices.iter().any(expr),
+        Stmt::If { cond, .. } | Stmt::While { cond, .. } => expr(cond),
+        Stmt::ForRange { start, stop, step, .. } => expr(start) || expr(stop) || expr(step),
+        _ => false,
+    }
+}
+
+fn expand_one(f: &mut Function, target: VarId, op: crate::common::ir::WarpOp, args: Vec<Expr>, ty: Type, span: Span) -> Result<Block, Diagnostic> {
+    use crate::common::ir::{BinOp, GpuReg, WarpOp as W};
+    let i64e = |v: i64| Expr::new(ExprKind::Int(v), I64, span);
+    let reg = |r: GpuReg| Expr::new(ExprKind::Cast(bx(Expr::new(ExprKind::GpuReg(r), Type::Scalar(crate::common::types::Scalar::I32), span))), I64, span);
+    let bin = |op: BinOp, a: Expr, b: Expr| Expr::new(ExprKind::Binary(op, bx(a), bx(b)), I64, span);
+    let cmp = |op: CmpOp, a: Expr, b: Expr| Expr::new(ExprKind::Compare(op, bx(a), bx(b)), BOOL, span);
+    let bdx = reg(GpuReg::BlockDim(0));
+    let bdy = reg(GpuReg::BlockDim(1));
+    let plane = bin(BinOp::Mul, bdx.clone(), bdy.clone());
+    let tid = bin(
+        BinOp::Add,
+        bin(BinOp::Add, reg(GpuReg::ThreadIdx(0)), bin(BinOp::Mul, reg(GpuReg::ThreadIdx(1)), bdx)),
+        bin(BinOp::Mul, reg(GpuReg::ThreadIdx(2)), plane.clone()),
+    );
+    let nthreads = bin(BinOp::Mul, plane, reg(GpuReg::BlockDim(2)));
+    let lane = bin(BinOp::BitAnd, tid.clone(), i64e(31));
+    let base = bin(BinOp::Sub, tid.clone(), lane.clone());
+    if op == W::ActiveMask {
+        // Lanes that exist: all 32 unless the block ends inside this warp.
+        let live = Expr::new(ExprKind::Math("min", vec![bin(BinOp::Sub, nthreads, base), i64e(32)]), I64, span);
+        let bits = bin(BinOp::Sub, bin(BinOp::LShift, i64e(1), live), i64e(1));
+        return Ok(vec![Stmt::Assign(target, Expr::new(ExprKind::Cast(bx(bits)), ty, span))]);
+    }
+    let operand = args[1].clone();
+    let w = f.vars.len();
+    f.vars.push(Var { name: format!("$warp{w}"), ty: operand.ty.clone() });
+    let mut out = vec![Stmt::Assign(w, operand), Stmt::Eval(Expr::new(ExprKind::Barrier, Type::NoneType, span))];
+    let own = Expr::new(ExprKind::Var(w), f.vars[w].ty.clone(), span);
+    let slot = |t: Expr, ty: &Type| Expr::new(ExprKind::ThreadSlot(w, bx(t)), ty.clone(), span);
+    let value = match op {
+        W::Shfl | W::ShflUp | W::ShflDown | W::ShflXor => {
+            let arg = args[2].clone();
+            let (src, in_warp) = match op {
+                W::Shfl => {
+                    let s = bin(BinOp::BitAnd, arg, i64e(31));
+                    (s, Expr::new(ExprKind::Bool(true), BOOL, span))
+                }
+                W::ShflUp => {
+                    let s = bin(BinOp::Sub, lane.clone(), arg);
+                    (s.clone(), cmp(CmpOp::Ge, s, i64e(0)))
+                }
+                W::ShflDown => {
+                    let s = bin(BinOp::Add, lane.clone(), arg);
+                    (s.clone(), cmp(CmpOp::Lt, s, i64e(32)))
+                }
+                _ => {
+                    let s = bin(BinOp::BitXor, lane.clone(), arg);
+                    (s.clone(), cmp(CmpOp::Lt, s, i64e(32)))
+                }
+            };
+            let target_tid = bin(BinOp::Add, base.clone(), src);
+            let exists = cmp(CmpOp::Lt, target_tid.clone(), nthreads.clone());
+            let ok = Expr::new(ExprKind::And(bx(in_warp), bx(exists)), BOOL, span);
+            Expr::new(ExprKind::IfElse(bx(ok), bx(slot(target_tid, &ty)), bx(own)), ty.clone(), span)
+        }
+        W::Ballot | W::All | W::Any | W::Eq => {
+            // acc over the warp's lanes, in a block expression with its own loop.
+            let acc = f.vars.len();
+            f.vars.push(Var { name: format!("$warpacc{acc}"), ty: I64 });
+            let k = f.vars.len();
+            f.vars.push(Var { name: format!("$lane{k}"), ty: I64 });
+            let kth = bin(BinOp::Add, base.clone(), Expr::new(ExprKind::Var(k), I64, span));
+            let exists = cmp(CmpOp::Lt, kth.clone(), nthreads.clone());
+            let lane_value = slot(kth, &f.vars[w].ty);
+            let hit = match op {
+                W::Eq => Expr::new(ExprKind::Compare(CmpOp::Eq, bx(lane_value), bx(own.clone())), BOOL, span),
+                _ => lane_value,
+            };
+            let acc_e = Expr::new(ExprKind::Var(acc), I64, span);
+            let bit = bin(BinOp::LShift, i64e(1), Expr::new(ExprKind::Var(k), I64, span));
+            let counted = bin(BinOp::BitOr, acc_e.clone(), bit);
+            let cond = Expr::new(ExprKind::And(bx(exists.clone()), bx(hit)), BOOL, span);
+            let present = bin(BinOp::BitOr, acc_e.clone(), bin(BinOp::LShift, i64e(1), Expr::new(ExprKind::Var(k), I64, span)));
+            // Two masks: lanes that exist, and lanes where the predicate holds.
+            let exist_mask = f.vars.len();
+            f.vars.push(Var { name: format!("$warpmask{exist_mask}"), ty: I64 });
+            let em = Expr::new(ExprKind::Var(exist_mask), I64, span);
+            let body = vec![
+                Stmt::If { cond, then_body: vec![Stmt::Assign(acc, counted)], else_body: vec![] },
+                Stmt::If {
+                    cond: exists,
+                    then_body: vec![Stmt::Assign(exist_mask, bin(BinOp::BitOr, em.clone(), bin(BinOp::LShift, i64e(1), Expr::new(ExprKind::Var(k), I64, span))))],
+                    else_body: vec![],
+                },
+            ];
+            let _ = present;
+            let stmts = vec![
+                Stmt::Assign(acc, i64e(0)),
+                Stmt::Assign(exist_mask, i64e(0)),
+                Stmt::ForRange { var: k, start: i64e(0), stop: i64e(32), step: i64e(1), body, orelse: vec![] },
+            ];
+            let result = match op {
+                W::Ballot => Expr::new(ExprKind::Cast(bx(acc_e)), ty.clone(), span),
+                W::Any => Expr::new(ExprKind::Cast(bx(cmp(CmpOp::Ne, acc_e, i64e(0)))), ty.clone(), span),
+                _ => Expr::new(ExprKind::Cast(bx(cmp(CmpOp::Eq, acc_e, em))), ty.clone(), span),
+            };
+            Expr::new(ExprKind::Block(stmts, bx(result)), ty.clone(), span)
+        }
+        W::ActiveMask | W::SyncWarp => unreachable!("handled above"),
+    };
+    out.push(Stmt::Assign(target, value));
+    Ok(out)
+}

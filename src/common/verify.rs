@@ -55,7 +55,8 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
         ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
         ExprKind::Reshape(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
         ExprKind::Transpose(a) => vec![a],
-        ExprKind::Atomic(_, args) => args.iter().collect(),
+        ExprKind::Atomic(_, args) | ExprKind::Warp(_, args) => args.iter().collect(),
+        ExprKind::ThreadSlot(_, t) => vec![t],
         ExprKind::ArrayView(a, items) => {
             let mut v = vec![a.as_ref()];
             for it in items {

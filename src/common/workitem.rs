@@ -36,6 +36,9 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
         return Err(Diagnostic::typing("kernel-returns", format!("a kernel cannot return a value (this one returns {})", kernel.ret), Span::default())
             .with_hint("write results into an array argument"));
     }
+    let mut expanded = kernel.clone();
+    crate::common::regions::expand_warps(&mut expanded)?;
+    let kernel = &expanded;
     if crate::common::regions::contains_barrier(&kernel.body) {
         return with_barriers(kernel);
     }
@@ -227,6 +230,10 @@ impl Rewriter<'_> {
                 *e = Expr::new(ExprKind::Var(v), ty, span);
                 Ok(())
             }
+            ExprKind::Block(stmts, value) => {
+                self.block(stmts)?;
+                self.expr(value)
+            }
             _ => {
                 for child in children(e) {
                     self.expr(child)?;
@@ -248,7 +255,8 @@ fn children(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::ArraySize(x)
         | ExprKind::IsNone(x)
         | ExprKind::Unwrap(x)
-        | ExprKind::Transpose(x) => vec![x.as_mut()],
+        | ExprKind::Transpose(x)
+        | ExprKind::ThreadSlot(_, x) => vec![x.as_mut()],
         ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
             vec![a.as_mut(), b.as_mut()]
         }

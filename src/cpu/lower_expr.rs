@@ -177,7 +177,13 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.builder.build_extract_value(v, 1, "value").map_err(ie)?
             }
             ExprKind::Call(sym, args) => self.call(sym, args, &e.ty)?,
-            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) => {
+            ExprKind::ThreadSlot(v, t) => {
+                let tid = self.expr(t)?.into_int_value();
+                let elem = self.ty(&e.ty);
+                let ptr = unsafe { self.builder.build_in_bounds_gep(elem, self.vars[*v], &[tid], "lane").map_err(ie)? };
+                self.builder.build_load(elem, ptr, "lane").map_err(ie)?
+            }
+            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) | ExprKind::Warp(..) => {
                 return Err(crate::common::diagnostic::Diagnostic::internal("a CUDA operation reached the host backend without the work-item pass"))
             }
             ExprKind::Block(..)
