@@ -5,6 +5,7 @@
 
 pub mod common;
 pub mod cpu;
+pub mod cuda;
 pub mod driver;
 
 use pyo3::prelude::*;
@@ -52,11 +53,28 @@ fn live_allocations() -> usize {
     cpu::memory::live_allocations()
 }
 
+/// PTX for `py_func` compiled as a kernel for `signature` (Numba syntax) and compute
+/// capability `cc`; returns the PTX and the return type. Needs no GPU.
+#[pyfunction]
+#[pyo3(signature = (py_func, signature, cc, fastmath=false, libdevice=None))]
+fn compile_ptx(py: Python<'_>, py_func: Py<PyAny>, signature: &str, cc: (u32, u32), fastmath: bool, libdevice: Option<String>) -> PyResult<(String, String)> {
+    let sig = common::signature::parse_signature(signature).map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("invalid signature {signature:?}: {e}")))?;
+    let name: String = py_func.bind(py).getattr("__name__")?.extract()?;
+    let id = driver::registry::register(py_func).map_err(|d| cpu::dispatcher::typing_error(py, &d, None))?;
+    let unit = driver::registry::infer_unit(py, id, &sig.args).map_err(|(d, src)| cpu::dispatcher::typing_error(py, &d, src.as_deref()))?;
+    let funcs: Vec<&common::ir::Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
+    let options = cuda::ptx::PtxOptions { cc, fastmath, libdevice };
+    let symbol: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let ptx = cuda::ptx::compile_ptx(&funcs, &symbol, &options).map_err(|d| cpu::dispatcher::typing_error(py, &d, Some(&unit.source)))?;
+    Ok((ptx, unit.entry.ret.to_string()))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cpu::dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(typed_ir_of_source, m)?)?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(compile_ptx, m)?)?;
     m.add_class::<cpu::memory::MemoryOwner>()?;
     Ok(())
 }

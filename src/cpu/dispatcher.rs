@@ -42,7 +42,7 @@ pub struct Dispatcher {
     kernel: bool,
 }
 
-fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> PyErr {
+pub(crate) fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> PyErr {
     let text = render(d, source);
     let class = match d.kind {
         DiagnosticKind::Internal => "InternalError",
@@ -83,7 +83,7 @@ impl Dispatcher {
             params,
             defaults,
             nogil,
-            lower: LowerOptions { fastmath, boundscheck, python_errors: error_model == "python" },
+            lower: LowerOptions { fastmath, boundscheck, python_errors: error_model == "python", gpu: false },
             overloads: RwLock::new(vec![]),
             explicit: false.into(),
             kernel,

@@ -29,6 +29,9 @@ pub struct LowerOptions {
     /// Python's error model raises ZeroDivisionError on float division by zero; NumPy's
     /// returns inf/nan.
     pub python_errors: bool,
+    /// Lowering for the NVPTX target (src/cuda): no host runtime, math from libdevice,
+    /// CUDA registers and barriers as NVVM intrinsics, exceptions only end the thread.
+    pub gpu: bool,
 }
 
 /// Emit every function of a compile unit into `module`, each with its entry wrapper.
@@ -41,8 +44,8 @@ pub fn lower_unit<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, funcs: &[&Fun
         let mut l = Lowerer::new(ctx, module, f, options);
         l.lower_body()?;
         // Only the unit's entry is called from Python; the others are inlined or called
-        // natively.
-        if i == 0 {
+        // natively. (A GPU kernel gets its own wrapper, made by src/cuda.)
+        if i == 0 && !options.gpu {
             emit_entry_wrapper(ctx, module, f, l.llfunc)?;
         }
     }
@@ -130,7 +133,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         if self.current_block_open() {
             self.builder.build_unreachable().map_err(ie)?;
         }
-        add_target_attributes(self.ctx, self.llfunc);
+        if !self.options.gpu {
+            add_target_attributes(self.ctx, self.llfunc);
+        }
         Ok(())
     }
 
@@ -321,6 +326,11 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// Store the exception into `%exc` and return 1. Sites raising the same exception
     /// share one block.
     pub fn raise(&mut self, class: &str, message: Option<&str>) -> R<()> {
+        if self.options.gpu {
+            // As in numba-cuda without debug: an exception in a kernel ends the thread.
+            self.builder.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(ie)?;
+            return Ok(());
+        }
         let key = (class.to_string(), message.map(str::to_string));
         let bb = match self.raise_blocks.get(&key) {
             Some(bb) => *bb,

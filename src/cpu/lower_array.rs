@@ -32,6 +32,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         Ok((data, dims, st))
     }
 
+    pub fn array_value(&self, ndim: u32, meminfo: PointerValue<'ctx>, parent: PointerValue<'ctx>, data: PointerValue<'ctx>, dims: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> R<StructValue<'ctx>> {
+        self.make_array(ndim, meminfo, parent, data, dims, strides)
+    }
+
     fn make_array(&self, ndim: u32, meminfo: PointerValue<'ctx>, parent: PointerValue<'ctx>, data: PointerValue<'ctx>, dims: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> R<StructValue<'ctx>> {
         let st = array_struct(self.ctx, ndim);
         let b = &self.builder;
@@ -291,6 +295,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     fn call_runtime_ptr(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], out: PointerValue<'ctx>) -> R<()> {
+        self.host_only(name)?;
         let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
         params.push(self.ctx.ptr_type(AddressSpace::default()).into());
         let fn_ty = self.ctx.void_type().fn_type(&params, false);

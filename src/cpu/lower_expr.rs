@@ -183,6 +183,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let ptr = unsafe { self.builder.build_in_bounds_gep(elem, self.vars[*v], &[tid], "lane").map_err(ie)? };
                 self.builder.build_load(elem, ptr, "lane").map_err(ie)?
             }
+            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) | ExprKind::Warp(..) if self.options.gpu => {
+                self.lower_gpu_expr(e)?
+            }
             ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) | ExprKind::Warp(..) => {
                 return Err(crate::common::diagnostic::Diagnostic::internal("a CUDA operation reached the host backend without the work-item pass"))
             }
@@ -530,6 +533,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                     }
                 }
             }
+            BinOp::Pow if self.options.gpu => self.libm("pow", &[x, y], s)?.into_float_value(),
             BinOp::Pow => {
                 let f = self.intrinsic("llvm.pow", &[x.get_type().into()])?;
                 self.builder.build_call(f, &[x.into(), y.into()], "pow").map_err(ie)?.try_as_basic_value().basic().unwrap().into_float_value()
@@ -610,6 +614,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
 
     /// Call a runtime helper `void f(double..., double* out)` computing a complex value.
     pub fn complex_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type) -> R<BasicValueEnum<'ctx>> {
+        self.host_only(name)?;
         let f64t = self.ctx.f64_type();
         let mut args: Vec<BasicMetadataValueEnum> = vec![];
         for p in parts {
@@ -632,6 +637,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         self.complex_value(result, re, im)
     }
 
+    /// Host runtime helpers do not exist on the GPU: say which operation is missing there.
+    pub fn host_only(&self, helper: &str) -> R<()> {
+        if self.options.gpu {
+            let what = helper.trim_start_matches("ferrumba_rt_");
+            return Err(crate::common::diagnostic::Diagnostic::typing(
+                "unsupported-on-gpu",
+                format!("'{what}' (used by this kernel) is not supported on the GPU target yet"),
+                Default::default(),
+            )
+            .with_hint("run the kernel on the CPU target, or avoid this operation in the kernel"));
+        }
+        Ok(())
+    }
+
     pub fn intrinsic(&self, name: &str, tys: &[BasicTypeEnum<'ctx>]) -> R<inkwell::values::FunctionValue<'ctx>> {
         let intr = inkwell::intrinsics::Intrinsic::find(name).ok_or_else(|| ie(format!("no intrinsic {name}")))?;
         intr.get_declaration(self.module, tys).ok_or_else(|| ie(format!("cannot declare {name}")))
@@ -639,6 +658,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
 
     /// Call an `extern "C"` helper of the runtime (resolved by the JIT at load time).
     pub fn call_runtime(&mut self, name: &str, ret: BasicTypeEnum<'ctx>, args: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+        self.host_only(name)?;
         let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
         let fn_ty = ret.fn_type(&params, false);
         let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));

@@ -140,6 +140,15 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             return Err(Diagnostic::internal(format!("math function {name} applied to a non-float value")));
         }
         let floats: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
+        // NVPTX selects only the simple intrinsics itself; the rest come from libdevice.
+        let native_on_gpu = matches!(name, "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint" | "copysign");
+        if self.options.gpu && !native_on_gpu {
+            let c_name = match name {
+                "gamma" => "tgamma",
+                other => other,
+            };
+            return self.libm(c_name, &floats, s);
+        }
         if let Some((_, intr)) = INTRINSICS.iter().find(|(n, _)| *n == name) {
             let f = self.intrinsic(intr, &[vals[0].get_type()])?;
             let args: Vec<inkwell::values::BasicMetadataValueEnum> = vals.iter().map(|v| (*v).into()).collect();
@@ -161,8 +170,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     /// Call the C math library (`sinh`, or `sinhf` for float32).
-    fn libm(&mut self, name: &str, args: &[FloatValue<'ctx>], s: Scalar) -> R<BasicValueEnum<'ctx>> {
-        let sym = if s == Scalar::F32 { format!("{name}f") } else { name.to_string() };
+    pub(crate) fn libm(&mut self, name: &str, args: &[FloatValue<'ctx>], s: Scalar) -> R<BasicValueEnum<'ctx>> {
+        // On the GPU the C math library is NVIDIA's libdevice (`__nv_sinhf`, `__nv_sinh`).
+        let sym = match (self.options.gpu, s == Scalar::F32) {
+            (false, true) => format!("{name}f"),
+            (false, false) => name.to_string(),
+            (true, true) => format!("__nv_{name}f"),
+            (true, false) => format!("__nv_{name}"),
+        };
         let ft = self.ty(&Type::Scalar(s));
         let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|_| ft.into()).collect();
         let fn_ty = ft.into_float_type().fn_type(&params, false);
@@ -346,6 +361,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     fn call_runtime_void(&mut self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<()> {
+        self.host_only(name)?;
         let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
         let fn_ty = self.ctx.void_type().fn_type(&params, false);
         let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));

@@ -14,7 +14,8 @@ compiled by ferrumba when a kernel uses them; calling them from plain Python rai
 from .api import (
     Kernel, DeviceNDArray, jit, to_device, device_array, device_array_like, pinned_array,
     mapped_array, pinned, synchronize, is_available, detect, select_device, get_current_device,
-    close, stream, event, default_stream, current_target,
+    close, stream, event, default_stream, current_target, compile_ptx, compile_ptx_for_current_device,
+    find_libdevice,
 )
 from .intrinsics import (
     threadIdx, blockIdx, blockDim, gridDim, laneid, warpsize, grid, gridsize, syncthreads,
@@ -28,5 +29,5 @@ __all__ = [
     "select_device", "get_current_device", "close", "stream", "event", "default_stream",
     "current_target", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid", "warpsize",
     "grid", "gridsize", "syncthreads", "shared", "local", "const", "atomic", "fma", "cbrt",
-    "selp", "CudaSupportError",
+    "selp", "CudaSupportError", "compile_ptx", "compile_ptx_for_current_device", "find_libdevice",
 ]

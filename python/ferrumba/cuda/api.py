@@ -254,3 +254,38 @@ def jit(func_or_sig=None, device=False, inline=False, link=(), debug=None, opt=T
         return decorate(func_or_sig, ())
     sigs = [] if func_or_sig is None else func_or_sig if isinstance(func_or_sig, list) else [func_or_sig]
     return lambda func: decorate(func, sigs)
+
+
+def find_libdevice():
+    """NVIDIA's libdevice bitcode: from CUDA_HOME, /usr/local/cuda, or the
+    nvidia-cuda-nvcc-cu12 wheel; None when there is none."""
+    import glob
+
+    roots = [os.environ.get("CUDA_HOME"), os.environ.get("CUDA_PATH"), "/usr/local/cuda"]
+    try:
+        import nvidia.cuda_nvcc as nvcc
+
+        roots.extend(nvcc.__path__)
+    except ImportError:
+        pass
+    for root in filter(None, roots):
+        found = sorted(glob.glob(os.path.join(root, "nvvm", "libdevice", "libdevice*.bc")))
+        if found:
+            return found[-1]
+    return None
+
+
+def compile_ptx(pyfunc, sig, device=False, debug=False, lineinfo=False, fastmath=False, cc=None, opt=True, abi="c", abi_info=None):
+    """PTX for `pyfunc` as a kernel of signature `sig`, for compute capability `cc`
+    (default (5, 3)). Returns (ptx, return type). Needs no GPU."""
+    if device:
+        raise CudaSupportError("compile_ptx(device=True) is not supported yet: compile the kernel that calls it")
+    ptx, resty = _core.compile_ptx(pyfunc, _text_of_signature(sig), tuple(cc or (5, 3)), fastmath=fastmath, libdevice=find_libdevice())
+    from ..types import from_string
+
+    return ptx, from_string(resty)
+
+
+def compile_ptx_for_current_device(pyfunc, sig, device=False, debug=False, lineinfo=False, fastmath=False, opt=True, abi="c", abi_info=None):
+    """compile_ptx for the current device's compute capability (8.0 where there is no GPU)."""
+    return compile_ptx(pyfunc, sig, device=device, fastmath=fastmath, cc=(8, 0))

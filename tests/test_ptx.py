@@ -1,0 +1,103 @@
+"""PTX from the NVPTX backend, checked on any machine: every kernel of the CUDA test suite
+is compiled for several compute capabilities and assembled by NVIDIA's ptxas (from the
+nvidia-cuda-nvcc-cu12 wheel `make` installs)."""
+
+import math
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from tests.backend import IS_FERRUMBA
+
+pytestmark = pytest.mark.skipif(not IS_FERRUMBA, reason="ferrumba's own PTX path")
+
+if IS_FERRUMBA:
+    import warnings
+
+    from ferrumba import cuda
+    from ferrumba.errors import TypingError
+
+    warnings.filterwarnings("ignore", "ferrumba.cuda: no usable GPU target", RuntimeWarning)
+    from tests import test_cuda_cpu as kernels
+
+
+def ptxas():
+    try:
+        import nvidia.cuda_nvcc as nvcc
+    except ImportError:
+        pytest.skip("nvidia-cuda-nvcc-cu12 is not installed (make installs it)")
+    path = os.path.join(nvcc.__path__[0], "bin", "ptxas")
+    if not os.access(path, os.X_OK):
+        pytest.skip("ptxas is not executable here")
+    return path
+
+
+def assemble(ptx, cc, tmp_path):
+    source = tmp_path / "kernel.ptx"
+    source.write_text(ptx)
+    done = subprocess.run([ptxas(), f"-arch=sm_{cc[0]}{cc[1]}", str(source), "-o", os.devnull], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + "\n" + ptx[:3000]
+
+
+def math_kernel(out, x):
+    i = cuda.grid(1)
+    if i < x.size:
+        v = x[i]
+        out[i] = math.sin(v) + math.exp(v) * math.sqrt(abs(v)) + math.atan2(v, 2.0) + v ** 1.5 + math.floor(v)
+
+
+KERNELS = {
+    "saxpy": ("void(float64[::1], float64, float64[::1], float64[::1])", lambda: kernels.saxpy),
+    "histogram": ("void(int64[::1], int64[::1])", lambda: kernels.histogram),
+    "fill_2d": ("void(float64[:, ::1])", lambda: kernels.fill_2d),
+    "fill_3d": ("void(int64[:, :, ::1])", lambda: kernels.fill_3d),
+    "registers": ("void(int64[:, ::1])", lambda: kernels.registers),
+    "atomics": ("void(float32[::1], float32[::1])", lambda: kernels.atomics),
+    "atomic_cas": ("void(int64[::1], int64[::1])", lambda: kernels.claim_first),
+    "local_arrays": ("void(float64[:, ::1], float64[:, ::1])", lambda: kernels.local_reverse),
+    "tiled_matmul": ("void(float64[:, ::1], float64[:, ::1], float64[:, ::1])", lambda: kernels.tiled_matmul),
+    "tree_sum": ("void(float64[::1], float64[::1])", lambda: kernels.tree_sum),
+    "warp_reduce": ("void(int64[::1], int64[::1])", lambda: kernels.warp_reduce),
+    "math": ("void(float32[::1], float32[::1])", lambda: math_kernel),
+}
+
+
+@pytest.mark.parametrize("cc", [(5, 3), (7, 0), (8, 0), (9, 0)], ids=lambda cc: f"sm_{cc[0]}{cc[1]}")
+@pytest.mark.parametrize("name", sorted(KERNELS))
+def test_ptx_assembles(name, cc, tmp_path):
+    sig, kernel = KERNELS[name]
+    ptx, resty = cuda.compile_ptx(kernel(), sig, cc=cc)
+    assert f".target sm_{cc[0]}{cc[1]}" in ptx
+    assert f".entry {kernel().__name__}(" in ptx
+    assert str(resty) == "none"
+    assemble(ptx, cc, tmp_path)
+
+
+def test_ptx_uses_the_cuda_special_registers_and_barrier(tmp_path):
+    ptx, _ = cuda.compile_ptx(kernels.tiled_matmul, KERNELS["tiled_matmul"][0], cc=(8, 0))
+    for needle in ("%tid.x", "%ctaid.x", "%ntid.x", "bar.sync", ".shared"):
+        assert needle in ptx, needle
+
+
+def test_compile_ptx_for_current_device_needs_no_gpu(tmp_path):
+    ptx, _ = cuda.compile_ptx_for_current_device(kernels.saxpy, KERNELS["saxpy"][0])
+    assemble(ptx, (8, 0), tmp_path)
+
+
+def test_host_only_operations_are_rejected_for_the_gpu():
+    def allocates(out):
+        tmp = np.zeros(4)
+        out[0] = tmp[0]
+
+    with pytest.raises(TypingError, match="GPU target"):
+        cuda.compile_ptx(allocates, "void(float64[::1])")
+
+
+def test_kernels_cannot_return_values_on_the_gpu_either():
+    def returns(a):
+        return a[0]
+
+    with pytest.raises(TypingError, match="cannot return"):
+        cuda.compile_ptx(returns, "(float64[::1],)")
