@@ -379,6 +379,21 @@ def test_warp_votes_and_shuffles_follow_cuda(target):
         assert np.all(mask[lanes] == (1 << len(lanes)) - 1)
 
 
+def reverse_in_dynamic_shared(x, out):
+    s = cuda.shared.array(0, np.float64)
+    t = cuda.threadIdx.x
+    s[t] = x[t]
+    cuda.syncthreads()
+    out[t] = s[s.size - 1 - t]
+
+
+def test_dynamic_shared_memory_is_sized_by_the_launch(target):
+    x = np.arange(96.0)
+    out = np.zeros(96)
+    cuda.jit(reverse_in_dynamic_shared)[1, 96, 0, 96 * 8](x, out)
+    assert np.array_equal(out, x[::-1])
+
+
 def test_gpu_target_is_reported_missing(monkeypatch):
     from ferrumba.errors import CudaSupportError
 

@@ -61,6 +61,8 @@ KERNELS = {
     "tree_sum": ("void(float64[::1], float64[::1])", lambda: kernels.tree_sum),
     "warp_reduce": ("void(int64[::1], int64[::1])", lambda: kernels.warp_reduce),
     "math": ("void(float32[::1], float32[::1])", lambda: math_kernel),
+    "dynamic_shared": ("void(float64[::1], float64[::1])", lambda: kernels.reverse_in_dynamic_shared),
+    "warp_votes": ("void(int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1])", lambda: kernels.warp_votes),
 }
 
 

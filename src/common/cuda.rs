@@ -147,6 +147,9 @@ impl<'a> Typer<'a> {
                     _ => return Err(Diagnostic::typing("bad-argument", "the dtype of a shared or local array must be a NumPy type", span)),
                 };
                 let dims = self.const_shape(args.pop().unwrap(), span)?;
+                if f == "local.array" && dims.iter().any(|&d| d <= 0) || dims.iter().any(|&d| d < 0) {
+                    return Err(Diagnostic::typing("bad-argument", format!("cuda.{f}() needs positive dimensions"), span));
+                }
                 let ty = Type::Array(ArrayType { dtype, ndim: dims.len() as u32, layout: Layout::C, readonly: false });
                 let kind = if f == "shared.array" { ExprKind::SharedArray(dims) } else { ExprKind::LocalArray(dims) };
                 Ok(Value::Rt(Expr::new(kind, ty, span)))

@@ -17,8 +17,20 @@ use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
 /// Register parameters of the thread function, in order.
 const REGISTERS: [&str; 12] = ["$tid.x", "$tid.y", "$tid.z", "$bid.x", "$bid.y", "$bid.z", "$bdim.x", "$bdim.y", "$bdim.z", "$gdim.x", "$gdim.y", "$gdim.z"];
 
-/// The block function's leading parameters (what the launcher passes for each block).
-pub const BLOCK_PARAMS: usize = 9;
+/// The block function's leading parameters (what the launcher passes for each block):
+/// block index, grid and block dimensions, and the dynamic shared memory size in bytes.
+pub const BLOCK_PARAMS: usize = 10;
+
+/// `cuda.shared.array(0, dtype)`: an array over the launch's dynamic shared memory.
+fn shared_dims(dims: &[i64], ty: &Type, dynamic_bytes: VarId, span: Span) -> Vec<Expr> {
+    if dims == [0] {
+        let itemsize = ty.array().map(|a| a.dtype.itemsize()).unwrap_or(1) as i64;
+        let bytes = Expr::new(ExprKind::Var(dynamic_bytes), I64, span);
+        let count = Expr::new(ExprKind::Binary(BinOp::FloorDiv, bx(bytes), bx(Expr::new(ExprKind::Int(itemsize), I64, span))), I64, span);
+        return vec![count];
+    }
+    dims.iter().map(|n| Expr::new(ExprKind::Int(*n), I64, span)).collect()
+}
 
 pub struct Lowered {
     pub block: Function,
@@ -56,7 +68,7 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
     thread.params.extend(shared_params.iter().copied());
 
     // The block function: registers first, then the kernel's own parameters.
-    let mut vars: Vec<Var> = ["$bid.x", "$bid.y", "$bid.z", "$gdim.x", "$gdim.y", "$gdim.z", "$bdim.x", "$bdim.y", "$bdim.z"]
+    let mut vars: Vec<Var> = ["$bid.x", "$bid.y", "$bid.z", "$gdim.x", "$gdim.y", "$gdim.z", "$bdim.x", "$bdim.y", "$bdim.z", "$dynshared"]
         .iter()
         .map(|n| Var { name: (*n).into(), ty: I64 })
         .collect();
@@ -72,7 +84,7 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
     for (dims, ty) in &shared {
         let v = vars.len();
         vars.push(Var { name: format!("$shared{}", shared_vars.len()), ty: ty.clone() });
-        let d = dims.iter().map(|n| Expr::new(ExprKind::Int(*n), I64, span)).collect();
+        let d = shared_dims(dims, ty, 9, span);
         body.push(Stmt::Assign(v, Expr::new(ExprKind::ArrayEmpty(d), ty.clone(), span)));
         shared_vars.push(v);
     }
@@ -124,6 +136,8 @@ fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     for name in REGISTERS {
         f.vars.push(Var { name: name.into(), ty: I64 });
     }
+    let dynamic_bytes = f.vars.len();
+    f.vars.push(Var { name: "$dynshared".into(), ty: I64 });
     let mut shared: Vec<(Vec<i64>, Type)> = vec![];
     let mut rewriter = Rewriter { first_reg, shared: &mut shared, vars: &mut f.vars, params: vec![] };
     rewriter.block(&mut f.body)?;
@@ -131,12 +145,12 @@ fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let span = Span::default();
     let mut shared_init = vec![];
     for ((dims, ty), &v) in shared.iter().zip(&shared_vars) {
-        let d = dims.iter().map(|n| Expr::new(ExprKind::Int(*n), I64, span)).collect();
+        let d = shared_dims(dims, ty, dynamic_bytes, span);
         shared_init.push(Stmt::Assign(v, Expr::new(ExprKind::ArrayEmpty(d), ty.clone(), span)));
     }
     let reg = |k: usize| first_reg + k;
     // The launcher's order: block index, grid dimensions, block dimensions, then arguments.
-    let mut params = vec![reg(3), reg(4), reg(5), reg(9), reg(10), reg(11), reg(6), reg(7), reg(8)];
+    let mut params = vec![reg(3), reg(4), reg(5), reg(9), reg(10), reg(11), reg(6), reg(7), reg(8), dynamic_bytes];
     params.extend(kernel.params.iter().copied());
     let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
     let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone());

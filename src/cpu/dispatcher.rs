@@ -103,7 +103,8 @@ impl Dispatcher {
     }
 
     /// Launch a kernel on the CPU target: `grid` blocks of `block` threads.
-    fn _launch(&self, py: Python<'_>, grid: (i64, i64, i64), block: (i64, i64, i64), args: &Bound<'_, PyTuple>) -> PyResult<()> {
+    #[pyo3(signature = (grid, block, args, shared_bytes=0))]
+    fn _launch(&self, py: Python<'_>, grid: (i64, i64, i64), block: (i64, i64, i64), args: &Bound<'_, PyTuple>, shared_bytes: i64) -> PyResult<()> {
         if !self.kernel {
             return Err(PyTypeError::new_err("only @cuda.jit kernels can be launched"));
         }
@@ -148,7 +149,11 @@ impl Dispatcher {
                 ov
             }
         };
-        let mut all: Vec<u64> = vec![0, 0, 0, grid.0 as u64, grid.1 as u64, grid.2 as u64, block.0 as u64, block.1 as u64, block.2 as u64];
+        if shared_bytes < 0 {
+            return Err(PyValueError::new_err("the dynamic shared memory size cannot be negative"));
+        }
+        let mut all: Vec<u64> =
+            vec![0, 0, 0, grid.0 as u64, grid.1 as u64, grid.2 as u64, block.0 as u64, block.1 as u64, block.2 as u64, shared_bytes as u64];
         all.extend_from_slice(slots.as_slice());
         let entry = ov.entry;
         let g = [grid.0, grid.1, grid.2];

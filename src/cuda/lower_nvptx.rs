@@ -67,17 +67,32 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let a = e.ty.array().expect("shared array type");
                 let count: i64 = dims.iter().product();
                 let elem = memory_type(self.ctx, a.dtype);
-                let arr_t = elem.array_type(count.max(1) as u32);
-                let g = self.module.add_global(arr_t, Some(AddressSpace::from(SHARED)), "shared");
-                g.set_linkage(Linkage::Internal);
-                g.set_initializer(&arr_t.get_undef());
+                let dynamic = dims.as_slice() == [0];
+                let arr_t = elem.array_type(if dynamic { 0 } else { count.max(1) as u32 });
+                let g = self.module.add_global(arr_t, Some(AddressSpace::from(SHARED)), if dynamic { "dynshared" } else { "shared" });
+                if dynamic {
+                    // `extern __shared__`: sized by the launch.
+                    g.set_linkage(Linkage::External);
+                } else {
+                    g.set_linkage(Linkage::Internal);
+                    g.set_initializer(&arr_t.get_undef());
+                }
                 g.set_alignment(16);
                 let generic = self
                     .builder
                     .build_address_space_cast(g.as_pointer_value(), self.ctx.ptr_type(AddressSpace::default()), "shared.ptr")
                     .map_err(ie)?;
                 let itemsize = a.dtype.itemsize() as i64;
-                let d: Vec<IntValue> = dims.iter().map(|n| self.i64c(*n)).collect();
+                let d: Vec<IntValue> = if dynamic {
+                    // The element count comes from the size the launch gave.
+                    let fn_ty = self.ctx.i32_type().fn_type(&[], false);
+                    let asm = self.ctx.create_inline_asm(fn_ty, "mov.u32 $0, %dynamic_smem_size;".into(), "=r".into(), false, false, None, false);
+                    let bytes = self.builder.build_indirect_call(fn_ty, asm, &[], "smem").map_err(ie)?.try_as_basic_value().basic().unwrap().into_int_value();
+                    let bytes = self.builder.build_int_z_extend(bytes, self.ctx.i64_type(), "smem").map_err(ie)?;
+                    vec![self.builder.build_int_unsigned_div(bytes, self.i64c(itemsize), "count").map_err(ie)?]
+                } else {
+                    dims.iter().map(|n| self.i64c(*n)).collect()
+                };
                 let mut strides = vec![self.i64c(itemsize); dims.len()];
                 let mut s = itemsize;
                 for k in (0..dims.len()).rev() {

@@ -27,13 +27,12 @@ pub struct PtxOptions {
 /// The PTX ISA version a compute capability needs (the lowest LLVM 19 and the CUDA 12
 /// assembler accept for it, with the sync warp intrinsics).
 fn ptx_version(cc: (u32, u32)) -> &'static str {
+    // 6.3 at least: activemask and the *.sync warp intrinsics need it on every target.
     match cc {
         (9, _) => "+ptx78",
         (8, 9) => "+ptx78",
         (8, _) => "+ptx71",
-        (7, 5) => "+ptx63",
-        (7, _) => "+ptx60",
-        _ => "+ptx60",
+        _ => "+ptx63",
     }
 }
 

@@ -180,13 +180,13 @@ def _dims(d, what):
 
 
 class _Launch:
-    __slots__ = ("kernel", "grid", "block")
+    __slots__ = ("kernel", "grid", "block", "shared_bytes")
 
-    def __init__(self, kernel, grid, block):
-        self.kernel, self.grid, self.block = kernel, grid, block
+    def __init__(self, kernel, grid, block, shared_bytes=0):
+        self.kernel, self.grid, self.block, self.shared_bytes = kernel, grid, block, shared_bytes
 
     def __call__(self, *args):
-        self.kernel._dispatcher._launch(self.grid, self.block, args)
+        self.kernel._dispatcher._launch(self.grid, self.block, args, self.shared_bytes)
 
 
 class Kernel:
@@ -203,7 +203,8 @@ class Kernel:
     def __getitem__(self, config):
         if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
             raise ValueError("launch a kernel as kernel[griddim, blockdim] (optionally [griddim, blockdim, stream, sharedmem])")
-        return _Launch(self, _dims(config[0], "griddim"), _dims(config[1], "blockdim"))
+        shared_bytes = int(config[3]) if len(config) == 4 else 0
+        return _Launch(self, _dims(config[0], "griddim"), _dims(config[1], "blockdim"), shared_bytes)
 
     def __call__(self, *args, **kwargs):
         raise ValueError(f"launch kernel {self.py_func.__name__} with a configuration: {self.py_func.__name__}[griddim, blockdim](...)")
