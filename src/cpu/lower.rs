@@ -83,6 +83,9 @@ pub(crate) struct Lowerer<'a, 'ctx> {
     raise_blocks: HashMap<(String, Option<String>), BasicBlock<'ctx>>,
     /// The element values a `Map` body is being evaluated with.
     pub map_frame: crate::cpu::lower_array::MapFrame<'ctx>,
+    /// Inside an element-wise (ufunc) body: division by zero follows NumPy (inf, nan, or 0
+    /// for integers) instead of raising.
+    pub ufunc: bool,
 }
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
@@ -99,6 +102,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             options,
             raise_blocks: HashMap::new(),
             map_frame: Default::default(),
+            ufunc: false,
         }
     }
 

@@ -464,7 +464,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
 
     fn emit_map_element(&mut self, body: &Expr, frame: MapFrame<'ctx>, out_data: PointerValue<'ctx>, out_t: &ArrayType, at: IntValue<'ctx>) -> R<()> {
         let saved = std::mem::replace(&mut self.map_frame, frame);
+        let was_ufunc = std::mem::replace(&mut self.ufunc, true);
         let v = self.expr(body);
+        self.ufunc = was_ufunc;
         self.map_frame = saved;
         let v = v?;
         let ptr = unsafe { self.builder.build_in_bounds_gep(memory_type(self.ctx, out_t.dtype), out_data, &[at], "out").map_err(ie)? };

@@ -459,6 +459,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             BinOp::FloorDiv | BinOp::Mod => {
                 let is_zero = self.builder.build_int_compare(IntPredicate::EQ, y, zero, "divzero").map_err(ie)?;
+                if self.ufunc {
+                    // NumPy's integer division by zero gives 0 (with a warning), no exception.
+                    let one = y.get_type().const_int(1, false);
+                    let safe = self.builder.build_select(is_zero, one, y, "safe").map_err(ie)?.into_int_value();
+                    let (q, r) = self.int_divmod(x, safe, signed)?;
+                    let v = if op == BinOp::FloorDiv { q } else { r };
+                    return Ok(self.builder.build_select(is_zero, zero, v, "ufunc").map_err(ie)?);
+                }
                 let msg = if op == BinOp::FloorDiv { "integer division by zero" } else { "integer modulo by zero" };
                 self.raise_if(is_zero, "ZeroDivisionError", msg)?;
                 let (q, r) = self.int_divmod(x, y, signed)?;
@@ -516,7 +524,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             BinOp::Sub => self.builder.build_float_sub(x, y, "sub").map_err(ie)?,
             BinOp::Mul => self.builder.build_float_mul(x, y, "mul").map_err(ie)?,
             BinOp::TrueDiv | BinOp::FloorDiv | BinOp::Mod => {
-                if self.options.python_errors {
+                if self.options.python_errors && !self.ufunc {
                     let is_zero = self.builder.build_float_compare(FloatPredicate::OEQ, y, zero, "divzero").map_err(ie)?;
                     let msg = match op {
                         BinOp::TrueDiv => "division by zero",
