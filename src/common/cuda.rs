@@ -77,10 +77,12 @@ impl<'a> Typer<'a> {
         Expr::new(ExprKind::Cast(bx(e)), I64, span)
     }
 
-    /// `blockIdx.a * blockDim.a + threadIdx.a` in int64.
+    /// `blockIdx.a * blockDim.a + threadIdx.a` in int64, marked non-negative so that
+    /// indexing with it needs no negative-index wrap (and vectorizes on the CPU target).
     fn absolute_index(&self, a: u8, span: Span) -> Expr {
         let prod = Expr::new(ExprKind::Binary(BinOp::Mul, bx(self.reg(GpuReg::BlockIdx(a), span)), bx(self.reg(GpuReg::BlockDim(a), span))), I64, span);
-        Expr::new(ExprKind::Binary(BinOp::Add, bx(prod), bx(self.reg(GpuReg::ThreadIdx(a), span))), I64, span)
+        let sum = Expr::new(ExprKind::Binary(BinOp::Add, bx(prod), bx(self.reg(GpuReg::ThreadIdx(a), span))), I64, span);
+        Expr::new(ExprKind::Math("nonnegative", vec![sum]), I64, span)
     }
 
     fn const_shape(&mut self, v: Value, span: Span) -> Result<Vec<i64>, Diagnostic> {

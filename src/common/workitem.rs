@@ -111,6 +111,11 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
         body: inner,
         orelse: vec![],
     };
+    // Registers are never negative: telling LLVM lets it drop the negative-index wrap of
+    // `a[cuda.grid(1)]` and vectorize the thread loop.
+    for v in 0..BLOCK_PARAMS {
+        body.insert(0, Stmt::Eval(Expr::new(ExprKind::Math("assume_nonnegative", vec![var(&vars, v)]), Type::NoneType, span)));
+    }
     let x_loop = loop_over(tx, 6, vec![call], &vars);
     let y_loop = loop_over(ty_, 7, vec![x_loop], &vars);
     body.push(loop_over(tz, 8, vec![y_loop], &vars));
@@ -211,6 +216,18 @@ impl Rewriter<'_> {
 
     fn expr(&mut self, e: &mut Expr) -> Result<(), Diagnostic> {
         let span = e.span;
+        // `int64(threadIdx.x)` (how cuda.grid and index arithmetic read registers) is the
+        // int64 register itself: no truncation to int32 and back for LLVM to see through.
+        if let ExprKind::Cast(inner) = &e.kind {
+            if e.ty == I64 && matches!(inner.kind, ExprKind::GpuReg(_)) {
+                let mut reg = (**inner).clone();
+                self.expr(&mut reg)?;
+                if let ExprKind::Cast(wide) = reg.kind {
+                    *e = *wide;
+                    return Ok(());
+                }
+            }
+        }
         match &mut e.kind {
             ExprKind::GpuReg(r) => {
                 let value = match *r {

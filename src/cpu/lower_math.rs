@@ -50,6 +50,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
                 return self.min_max(if name == "fmax_num" { "max" } else { "min" }, vals[0], vals[1], s);
             }
+            "nonnegative" => {
+                // The value is known to be >= 0; clearing the sign bit (a no-op then) tells
+                // LLVM's known-bits analysis so.
+                let x = vals[0].into_int_value();
+                let mask = x.get_type().const_int(i64::MAX as u64, false);
+                return Ok(self.builder.build_and(x, mask, "nonneg").map_err(ie)?.into());
+            }
+            "assume_nonnegative" => {
+                let x = vals[0].into_int_value();
+                let ok = self.builder.build_int_compare(IntPredicate::SGE, x, x.get_type().const_zero(), "nonneg").map_err(ie)?;
+                let assume = self.intrinsic("llvm.assume", &[])?;
+                self.builder.build_call(assume, &[ok.into()], "").map_err(ie)?;
+                return Ok(self.ctx.const_struct(&[], false).into());
+            }
             "iabs" => {
                 let x = vals[0].into_int_value();
                 let neg = self.builder.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "neg").map_err(ie)?;
