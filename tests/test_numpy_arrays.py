@@ -60,7 +60,7 @@ class LayoutMismatch(AssertionError):
 
 def ferrumba_bug(condition, reason, raises=AssertionError):
     """A known ferrumba bug (never applies when the suite runs against Numba);
-    `raises` pins the failure to the symptom described."""
+    `raises` pins the failure to the symptom described (None: any failure)."""
     return pytest.mark.xfail(IS_FERRUMBA and bool(condition), reason=reason, raises=raises, strict=True)
 
 
@@ -1595,39 +1595,61 @@ def test_complex64_arrays():
     check_np(complex_ops, a, a[::-1].copy())
 
 
-# --- division by zero in arrays
-
-DIV_ZERO_BUG = (
-    "division by zero inside an array expression raises ZeroDivisionError; NumPy and Numba "
-    "follow the ufunc semantics: float x/0 -> inf or nan, integer x//0 and x%0 -> 0, no exception"
-)
+# --- division by zero in arrays: the ufunc semantics, no exception
 
 
 def divisions(a, b):
     return a / b, a // b, a % b
 
 
+def true_div_and_mod(a, b):
+    return a / b, a % b
+
+
+def floor_div(a, b):
+    return a // b
+
+
 def scalar_by_array(a):
-    return 2.5 / a
+    return 2.5 / a, 7 // a, 7 % a
 
 
-@ferrumba_bug(True, DIV_ZERO_BUG, ZeroDivisionError)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64], ids=dtype_id)
-def test_division_by_zero_in_arrays(dtype):
-    a = np.array([1, -1, 0, 3]).astype(dtype)
-    b = np.array([0, 0, 0, 2]).astype(dtype)
+def _zero_divisors(dtype):
+    dt = np.dtype(dtype)
+    a = np.array([1, -1 if dt.kind != "u" else 5, 0, 3]).astype(dt)
+    return a, np.array([0, 0, 0, 2]).astype(dt)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64], ids=dtype_id)
+def test_integer_division_by_zero_in_arrays(dtype):
+    # x // 0 and x % 0 give 0, x / 0 gives inf or nan, and nothing raises
+    a, b = _zero_divisors(dtype)
     check_np(divisions, a, b, layout=False)
-    if dtype != np.float32:  # 2.5 / float32 array: float32 in NumPy, float64 in Numba
+    if dtype == np.int64:  # 7 // uint64 array: the dtype bug of test_scalar_dtypes
         check_np(scalar_by_array, b, layout=False)
 
 
-# --- augmented assignment to an array argument
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=dtype_id)
+def test_float_division_by_zero_in_arrays(dtype):
+    a, b = _zero_divisors(dtype)
+    check_np(true_div_and_mod, a, b, layout=False)
+    check_np(true_div_and_mod, a, -b, layout=False)
 
 
-AUGMENTED_BUG = (
-    "`a += 1` on an array argument rebinds `a` to a new array instead of updating it in "
-    "place: the caller's array is unchanged (NumPy and Numba modify it)"
+FLOOR_DIV_ZERO_BUG = (
+    "float floor division by zero in an array expression gives nan for every element; "
+    "NumPy and Numba give +-inf for a nonzero dividend (1.0 // 0.0 == inf) and nan for 0 // 0"
 )
+
+
+@ferrumba_bug(True, FLOOR_DIV_ZERO_BUG)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=dtype_id)
+def test_float_floor_division_by_zero_in_arrays(dtype):
+    a, b = _zero_divisors(dtype)
+    check_np(floor_div, a, b, layout=False)
+
+
+# --- augmented assignment to arrays: in place
 
 
 def aug_add(a):
@@ -1641,10 +1663,60 @@ def aug_alias(a):
     return a
 
 
-@ferrumba_bug(True, AUGMENTED_BUG)
+def aug_view(a):
+    v = a[::2]
+    v += 10
+    return a
+
+
+def aug_array(a, b):
+    a -= b
+    return a
+
+
+def aug_float_into_int(a):
+    a += 1.5
+    return a
+
+
 def test_augmented_assignment_updates_in_place():
     check_mutation(aug_add, lambda: (np.zeros(3),))
     check_mutation(aug_alias, lambda: (np.arange(4.0),))
+    check_mutation(aug_view, lambda: (np.arange(7.0),))
+    check_mutation(aug_array, lambda: (np.ones((2, 3)), np.arange(3.0)))
+    check_mutation(aug_array, lambda: (np.asfortranarray(np.ones((2, 3))), np.arange(3.0)[::-1]))
+    a = np.zeros(3)
+    r = compiled(aug_add)(a)
+    assert a.tolist() == [1.0, 1.0, 1.0] and np.shares_memory(r, a)
+
+
+AUG_BROADCAST_BUG = (
+    "`a *= b` where the result has more dimensions than `a` (1-d a, 2-d b) panics the "
+    "compiler: InternalError, index out of bounds in cpu/lower_array.rs map_loop; NumPy "
+    "raises ValueError (non-broadcastable output operand)"
+)
+
+
+@numba_lacks("Numba compiles it and writes garbage")
+@ferrumba_bug(True, AUG_BROADCAST_BUG, raises=None)
+def test_augmented_assignment_that_cannot_broadcast_into_target():
+    a, b = np.ones(3), np.ones((2, 3))
+    with pytest.raises((ValueError, TypingError)):
+        compiled(aug_array)(a, b)
+
+
+AUG_CAST_BUG = (
+    "`a += 1.5` on an int8 array silently truncates into the array; NumPy refuses the "
+    "float64 -> int8 'same_kind' cast (UFuncTypeError, a TypeError)"
+)
+
+
+@numba_lacks("Numba fails inside its own typing (AttributeError)")
+@ferrumba_bug(True, AUG_CAST_BUG, raises=None)
+def test_augmented_assignment_float_into_int_array_is_refused():
+    a = np.arange(3, dtype=np.int8)
+    with pytest.raises((TypeError, TypingError)):
+        compiled(aug_float_into_int)(a)
 
 
 # ======================================================================

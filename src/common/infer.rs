@@ -421,6 +421,12 @@ impl<'a> Typer<'a> {
             S::AugAssign(a) => {
                 let current = self.rt(&a.target)?;
                 let rhs = self.rt(&a.value)?;
+                if current.ty.array().is_some() {
+                    // `a += b` on an array updates it in place, as NumPy does.
+                    let result = self.binary(a.op, current.clone(), rhs, span)?;
+                    out.push(self.assign_into(current, result, span)?);
+                    return Ok(());
+                }
                 let result = self.binary(a.op, current, rhs, span)?;
                 self.assign_target(&a.target, Value::Rt(result), out)?;
             }

@@ -562,6 +562,38 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// Every element of array `target` becomes the matching (broadcast) element of `value`,
+    /// converted to the target's dtype: one fused loop when `value` is an array expression.
+    pub(crate) fn assign_into(&mut self, target: Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        let Some(t) = target.ty.array().cloned() else {
+            return Err(Diagnostic::internal("assign_into a non-array"));
+        };
+        if t.readonly {
+            return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", target.ty), span)
+                .with_hint("pass a writeable array, or copy it before the call"));
+        }
+        let value = self.strip_optional_pub(value);
+        if value.ty.scalar().is_none() && value.ty.array().is_none() && value.ty != Type::Unknown {
+            return Err(Diagnostic::typing("type-conflict", format!("cannot assign a value of type {} into {}", value.ty, target.ty), span));
+        }
+        let (inputs, body) = match value.kind {
+            ExprKind::Map { inputs, body, shape: None } => (inputs, *body),
+            _ => {
+                let elem = match &value.ty {
+                    Type::Array(a) => Type::Scalar(a.dtype),
+                    other => other.clone(),
+                };
+                (vec![value], Expr::new(ExprKind::MapInput(0), elem, span))
+            }
+        };
+        let body = self.coerce(body, &Type::Scalar(t.dtype), span)?;
+        Ok(Stmt::MapInto { target, inputs, body })
+    }
+
+    pub(crate) fn strip_optional_pub(&mut self, e: Expr) -> Expr {
+        self.strip_optional(e)
+    }
+
     /// Call a function of ferrumba's NumPy library (`_numpy_impl`) from the compiler itself.
     pub(crate) fn library_call(&mut self, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
         let callee = match self.host.module_attribute("ferrumba._numpy_impl", name)? {
@@ -596,9 +628,13 @@ impl<'a> Typer<'a> {
             return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span)
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
-        let Expr { kind: ExprKind::ArrayGet(_, indices), .. } = self.subscript(array.clone(), index, span)? else {
-            return Err(Diagnostic::typing("unsupported", "assigning to a slice of an array is not supported yet", span)
-                .with_hint("assign element by element in a loop"));
+        let element = self.subscript(array.clone(), index, span)?;
+        if element.ty.array().is_some() {
+            // `a[1:3] = x`: element-wise assignment into the view.
+            return self.assign_into(element, value, span);
+        }
+        let Expr { kind: ExprKind::ArrayGet(_, indices), .. } = element else {
+            return Err(Diagnostic::internal("array subscript did not produce an element access"));
         };
         let value = self.strip_optional(value);
         if value.ty.scalar().is_none() && value.ty != Type::Unknown {

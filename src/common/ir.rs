@@ -61,6 +61,10 @@ pub enum Stmt {
     /// Raise a builtin exception class by name with a constant message.
     Raise { class: String, message: Option<String>, span: Span },
     Print(Vec<Expr>),
+    /// Element-wise assignment into an existing array (`a += b`, `a[1:3] = x`): every
+    /// element of `target` becomes `body` (a Map body over `inputs`, already of the
+    /// target's dtype), inputs broadcast to the target's shape.
+    MapInto { target: Expr, inputs: Vec<Expr>, body: Expr },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -356,6 +360,10 @@ fn write_block(func: &Function, block: &Block, depth: usize, out: &mut String) {
             Stmt::Print(args) => {
                 let a: Vec<String> = args.iter().map(|e| show(func, e)).collect();
                 let _ = writeln!(out, "{pad}print({})", a.join(", "));
+            }
+            Stmt::MapInto { target, inputs, body } => {
+                let a: Vec<String> = inputs.iter().map(|e| show(func, e)).collect();
+                let _ = writeln!(out, "{pad}{}[...] = map({}) -> {}", show(func, target), a.join(", "), show(func, body));
             }
         }
     }

@@ -32,6 +32,9 @@ fn stmt_unknown(f: &Function, s: &Stmt) -> Option<String> {
             .or_else(|| block_unknown(f, body))
             .or_else(|| block_unknown(f, orelse)),
         Stmt::Print(args) => args.iter().find_map(|a| expr_unknown(f, a)),
+        Stmt::MapInto { target, inputs, body } => {
+            expr_unknown(f, target).or_else(|| inputs.iter().find_map(|a| expr_unknown(f, a))).or_else(|| expr_unknown(f, body))
+        }
         Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => None,
     }
 }

@@ -210,6 +210,11 @@ impl Rewriter<'_> {
                 self.block(orelse)
             }
             Stmt::Print(args) => args.iter_mut().try_for_each(|a| self.expr(a)),
+            Stmt::MapInto { target, inputs, body } => {
+                self.expr(target)?;
+                inputs.iter_mut().try_for_each(|a| self.expr(a))?;
+                self.expr(body)
+            }
             Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => Ok(()),
         }
     }

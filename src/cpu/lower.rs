@@ -275,6 +275,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.start_dead_block();
             }
             Stmt::Print(args) => self.print(args)?,
+            Stmt::MapInto { target, inputs, body } => {
+                let t = self.expr(target)?;
+                self.map_into(inputs, body, &target.ty, t)?;
+            }
         }
         Ok(())
     }

@@ -310,6 +310,15 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// computes every element. Same-shape C-contiguous inputs take a flat loop LLVM can
     /// vectorize; anything else takes a loop nest with broadcasting.
     fn map(&mut self, inputs: &[Expr], body: &Expr, shape: Option<&[Expr]>, ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        self.map_loop(inputs, body, shape, ty, None)
+    }
+
+    /// Write a Map into an existing array (which fixes the shape).
+    pub fn map_into(&mut self, inputs: &[Expr], body: &Expr, ty: &Type, target: BasicValueEnum<'ctx>) -> R<()> {
+        self.map_loop(inputs, body, None, ty, Some(target)).map(|_| ())
+    }
+
+    fn map_loop(&mut self, inputs: &[Expr], body: &Expr, shape: Option<&[Expr]>, ty: &Type, target: Option<BasicValueEnum<'ctx>>) -> R<BasicValueEnum<'ctx>> {
         let out_t = ty.array().expect("map makes an array").clone();
         let nd = out_t.ndim as usize;
         let mut vals = vec![];
@@ -323,11 +332,16 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 None => None,
             });
         }
-        let mut dims: Vec<IntValue> = match shape {
-            Some(s) => s.iter().map(|d| self.expr(d).map(|v| v.into_int_value())).collect::<R<Vec<_>>>()?,
-            None => vec![self.i64c(1); nd],
+        let target_parts = match target {
+            Some(t) => Some(self.array_parts(t, out_t.ndim)?),
+            None => None,
         };
-        let fixed = shape.is_some();
+        let mut dims: Vec<IntValue> = match (shape, &target_parts) {
+            (Some(s), _) => s.iter().map(|d| self.expr(d).map(|v| v.into_int_value())).collect::<R<Vec<_>>>()?,
+            (None, Some((_, d, _))) => d.clone(),
+            (None, None) => vec![self.i64c(1); nd],
+        };
+        let fixed = shape.is_some() || target.is_some();
         for (a, (_, in_dims, _)) in parts.iter().flatten() {
             let lead = nd - a.ndim as usize;
             for j in 0..a.ndim as usize {
@@ -349,15 +363,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
             }
         }
-        let out = self.alloc_array(ty, &dims)?;
+        let out = match target {
+            Some(t) => t.into_struct_value(),
+            None => self.alloc_array(ty, &dims)?,
+        };
         let out_data = self.builder.build_extract_value(out, ARRAY_DATA, "out").map_err(ie)?.into_pointer_value();
+        // A target that is not C-contiguous is written through its strides (loop nest only).
+        let strided_out = target_parts.as_ref().filter(|_| out_t.layout != Layout::C).map(|(_, _, s)| s.clone());
         let mut size = self.i64c(1);
         for d in &dims {
             size = self.builder.build_int_mul(size, *d, "size").map_err(ie)?;
         }
         let uses_index = contains_map_index(body);
         // Flat-loop condition: every array input has the output's shape and is C-contiguous.
-        let mut flat = self.ctx.bool_type().const_int((!(uses_index && nd > 1)) as u64, false);
+        let mut flat = self.ctx.bool_type().const_int((!(uses_index && nd > 1) && strided_out.is_none()) as u64, false);
         for (a, (_, in_dims, _)) in parts.iter().flatten() {
             if a.ndim as usize != nd || a.layout != Layout::C {
                 flat = self.ctx.bool_type().const_zero();
@@ -444,7 +463,18 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             });
         }
         let lin = self.builder.build_load(self.ctx.i64_type(), linear, "lin").map_err(ie)?.into_int_value();
-        self.emit_map_element(body, frame, out_data, &out_t, lin)?;
+        match &strided_out {
+            None => self.emit_map_element(body, frame, out_data, &out_t, lin)?,
+            Some(strides) => {
+                let mut off = self.i64c(0);
+                for (k, st) in strides.iter().enumerate() {
+                    let t = self.builder.build_int_mul(idx[k], *st, "o").map_err(ie)?;
+                    off = self.builder.build_int_add(off, t, "o").map_err(ie)?;
+                }
+                let base = unsafe { self.builder.build_gep(self.ctx.i8_type(), out_data, &[off], "outs").map_err(ie)? };
+                self.emit_map_element(body, frame, base, &out_t, self.i64c(0))?;
+            }
+        }
         let lin1 = self.builder.build_int_add(lin, self.i64c(1), "lin1").map_err(ie)?;
         self.builder.build_store(linear, lin1).map_err(ie)?;
         for k in (0..dims.len()).rev() {
