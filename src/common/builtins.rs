@@ -693,7 +693,8 @@ impl<'a> Typer<'a> {
             ("maximum" | "minimum", 2) => {
                 let mut it = rts.into_iter();
                 let (a, b) = (it.next().unwrap(), it.next().unwrap());
-                let t = Type::Scalar(arith_promote(a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64)));
+                let (sa, sb) = (a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64));
+                let t = Type::Scalar(if self.array_dtypes { crate::common::types::numpy_promote(sa, sb) } else { arith_promote(sa, sb) });
                 let (a, b) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?);
                 // NumPy propagates NaN from either side, unlike Python's min/max.
                 let name = if f == "maximum" { "fmax_nan" } else { "fmin_nan" };

@@ -81,6 +81,8 @@ pub(crate) struct Typer<'a> {
     loop_depth: usize,
     temp_count: usize,
     pub(crate) symbol: String,
+    /// Typing the element operation of an array-array expression: NumPy's dtype rules.
+    pub(crate) array_dtypes: bool,
 }
 
 pub struct InferOptions {
@@ -122,6 +124,7 @@ pub fn infer_function(
         loop_depth: 0,
         temp_count: 0,
         symbol: options.self_symbol.clone().unwrap_or_else(|| symbol.clone()),
+        array_dtypes: false,
     };
     for (name, ty) in parsed.params.iter().zip(arg_types) {
         let id = typer.vars.len();

@@ -286,13 +286,30 @@ impl<'a> Typer<'a> {
             // bit operations promote both operands.
             let t = if matches!(op, BinOp::LShift | BinOp::RShift) {
                 Type::Scalar(arith_promote(a, a))
+            } else if self.array_dtypes {
+                Type::Scalar(crate::common::types::numpy_promote(a, b))
             } else {
                 Type::Scalar(arith_promote(a, b))
             };
             let (l, r) = (self.coerce(l, &t, span)?, self.coerce(r, &t, span)?);
             return Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), t, span));
         }
-        let common = arith_promote(a, b);
+        // Element-wise between arrays, NumPy's dtype rules apply (bool + bool is logical or).
+        if self.array_dtypes && a == Scalar::Bool && b == Scalar::Bool {
+            let logical = match op {
+                BinOp::Add => Some(BinOp::BitOr),
+                BinOp::Mul => Some(BinOp::BitAnd),
+                _ => None,
+            };
+            if let Some(lop) = logical {
+                return Ok(Expr::new(ExprKind::Binary(lop, bx(l), bx(r)), BOOL, span));
+            }
+            if op == BinOp::Sub {
+                return Err(Diagnostic::typing("unsupported-operator", "subtracting boolean arrays is not supported (as in NumPy)", span)
+                    .with_hint("use np.logical_xor, or convert the arrays to integers first"));
+            }
+        }
+        let common = if self.array_dtypes { crate::common::types::numpy_promote(a, b) } else { arith_promote(a, b) };
         if common.is_complex() && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
             return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
         }

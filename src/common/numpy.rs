@@ -66,11 +66,14 @@ impl<'a> Typer<'a> {
 
     /// `l op r` where at least one side is an array.
     pub(crate) fn array_binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let both_arrays = l.ty.array().is_some() && r.ty.array().is_some();
         let mut inputs = vec![];
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
-        let body = self.binary(op, le, re, span)?;
-        Ok(self.result_map(inputs, body, span))
+        let outer = std::mem::replace(&mut self.array_dtypes, both_arrays);
+        let body = self.binary(op, le, re, span);
+        self.array_dtypes = outer;
+        Ok(self.result_map(inputs, body?, span))
     }
 
     pub(crate) fn array_compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
@@ -94,13 +97,17 @@ impl<'a> Typer<'a> {
 
     /// A ufunc applied element-wise: type the scalar function on placeholders.
     fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
+        let all_arrays = args.len() == 2 && args.iter().all(|a| a.ty.array().is_some());
         let mut inputs = vec![];
         let mut scalar_args = vec![];
         for a in args {
             let x = self.map_operand(a, &mut inputs);
             scalar_args.push(Value::Rt(x));
         }
-        let body = match self.numpy_scalar(f, scalar_args, span)? {
+        let outer = std::mem::replace(&mut self.array_dtypes, all_arrays);
+        let typed = self.numpy_scalar(f, scalar_args, span);
+        self.array_dtypes = outer;
+        let body = match typed? {
             Value::Rt(e) => e,
             other => return Err(Diagnostic::internal(format!("ufunc {f} typed to {}", describe_value(&other)))),
         };

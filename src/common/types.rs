@@ -279,6 +279,37 @@ pub fn arith_promote(a: Scalar, b: Scalar) -> Scalar {
     int_arith_result(a, b)
 }
 
+/// NumPy's promotion of two array dtypes (`np.result_type`), which element-wise operations
+/// between arrays follow (in Numba too): int8 + int8 stays int8, uint64 + int64 is float64.
+pub fn numpy_promote(a: Scalar, b: Scalar) -> Scalar {
+    use Scalar::*;
+    if a == b {
+        return a;
+    }
+    match (a, b) {
+        (Bool, x) | (x, Bool) => x,
+        (x, y) if x.is_complex() || y.is_complex() => {
+            let narrow = |s: Scalar| matches!(s, C64 | F32 | I8 | I16 | U8 | U16);
+            if narrow(x) && narrow(y) { C64 } else { C128 }
+        }
+        (x, y) if x.is_float() || y.is_float() => {
+            let fits_f32 = |s: Scalar| matches!(s, F32 | I8 | I16 | U8 | U16);
+            if fits_f32(x) && fits_f32(y) { F32 } else { F64 }
+        }
+        (x, y) if x.is_signed() == y.is_signed() => Scalar::int(x.bits().max(y.bits()), x.is_signed()),
+        (s, u) | (u, s) if s.is_signed() => {
+            if u.bits() < s.bits() {
+                s
+            } else if u.bits() >= 64 {
+                F64
+            } else {
+                Scalar::int(u.bits() * 2, true)
+            }
+        }
+        _ => arith_promote(a, b),
+    }
+}
+
 /// Unify two types that flow into one variable (branches, loop back-edges, returns), as
 /// Numba's type unification does. `None` when they cannot share a type.
 pub fn unify(a: &Type, b: &Type) -> Option<Type> {
@@ -374,5 +405,10 @@ mod tests {
         assert_eq!(arith_promote(Scalar::I16, Scalar::F32), Scalar::F32);
         assert_eq!(arith_promote(Scalar::I32, Scalar::F32), Scalar::F64);
         assert_eq!(arith_promote(Scalar::F32, Scalar::C64), Scalar::C64);
+        assert_eq!(numpy_promote(Scalar::I8, Scalar::I8), Scalar::I8);
+        assert_eq!(numpy_promote(Scalar::U8, Scalar::I8), Scalar::I16);
+        assert_eq!(numpy_promote(Scalar::U64, Scalar::I64), Scalar::F64);
+        assert_eq!(numpy_promote(Scalar::F32, Scalar::I16), Scalar::F32);
+        assert_eq!(numpy_promote(Scalar::F32, Scalar::I32), Scalar::F64);
     }
 }

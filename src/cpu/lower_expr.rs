@@ -481,9 +481,16 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                     let bad = self.builder.build_and(neg, base0, "bad").map_err(ie)?;
                     self.raise_if(bad, "ZeroDivisionError", "0 cannot be raised to a negative power")?;
                 }
+                // The runtime's exact power works on 64-bit integers; narrower types (array
+                // dtypes keep int8..int32) widen for the call and wrap back after.
                 let name = if signed { "ferrumba_rt_ipow" } else { "ferrumba_rt_upow" };
                 let i64t = self.ctx.i64_type();
-                self.call_runtime(name, i64t.into(), &[x.into(), y.into()])?
+                let widen = |b: &inkwell::builder::Builder<'ctx>, v: IntValue<'ctx>| {
+                    if signed { b.build_int_s_extend_or_bit_cast(v, i64t, "w") } else { b.build_int_z_extend_or_bit_cast(v, i64t, "w") }
+                };
+                let (wx, wy) = (widen(&self.builder, x).map_err(ie)?, widen(&self.builder, y).map_err(ie)?);
+                let p = self.call_runtime(name, i64t.into(), &[wx.into(), wy.into()])?.into_int_value();
+                self.builder.build_int_truncate_or_bit_cast(p, x.get_type(), "pow").map_err(ie)?.into()
             }
         })
     }
