@@ -1647,7 +1647,6 @@ FLOOR_DIV_ZERO_BUG = (
 )
 
 
-@ferrumba_bug(True, FLOOR_DIV_ZERO_BUG)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=dtype_id)
 def test_float_floor_division_by_zero_in_arrays(dtype):
     a, b = _zero_divisors(dtype)
@@ -1703,7 +1702,6 @@ AUG_BROADCAST_BUG = (
 
 
 @numba_lacks("Numba compiles it and writes garbage")
-@ferrumba_bug(True, AUG_BROADCAST_BUG, raises=None)
 def test_augmented_assignment_that_cannot_broadcast_into_target():
     a, b = np.ones(3), np.ones((2, 3))
     with pytest.raises((ValueError, TypingError)):
@@ -1717,7 +1715,6 @@ AUG_CAST_BUG = (
 
 
 @numba_lacks("Numba fails inside its own typing (AttributeError)")
-@ferrumba_bug(True, AUG_CAST_BUG, raises=None)
 def test_augmented_assignment_float_into_int_array_is_refused():
     a = np.arange(3, dtype=np.int8)
     with pytest.raises((TypeError, TypingError)):

@@ -590,6 +590,14 @@ impl<'a> Typer<'a> {
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
         let value = self.strip_optional_pub(value);
+        if value.ty.array().is_some_and(|v| v.ndim > t.ndim) {
+            return Err(Diagnostic::typing(
+                "bad-broadcast",
+                format!("cannot assign a {}-d array into a {}-d array", value.ty.array().unwrap().ndim, t.ndim),
+                span,
+            )
+            .with_hint("the value must broadcast to the target's shape"));
+        }
         if value.ty.scalar().is_none() && value.ty.array().is_none() && value.ty != Type::Unknown {
             return Err(Diagnostic::typing("type-conflict", format!("cannot assign a value of type {} into {}", value.ty, target.ty), span));
         }

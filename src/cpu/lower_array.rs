@@ -342,6 +342,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             (None, None) => vec![self.i64c(1); nd],
         };
         let fixed = shape.is_some() || target.is_some();
+        if parts.iter().flatten().any(|(a, _)| a.ndim as usize > nd) {
+            return Err(Diagnostic::internal("an element-wise input has more dimensions than the result"));
+        }
         for (a, (_, in_dims, _)) in parts.iter().flatten() {
             let lead = nd - a.ndim as usize;
             for j in 0..a.ndim as usize {

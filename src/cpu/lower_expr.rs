@@ -544,7 +544,15 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                     BinOp::TrueDiv => self.builder.build_float_div(x, y, "div").map_err(ie)?,
                     _ => {
                         let (q, r) = self.float_divmod(x, y, s)?;
-                        if op == BinOp::FloorDiv { q } else { r }
+                        let v = if op == BinOp::FloorDiv { q } else { r };
+                        if self.ufunc && op == BinOp::FloorDiv {
+                            // NumPy: x // 0.0 is x / 0.0 (inf, -inf or nan).
+                            let is_zero = self.builder.build_float_compare(FloatPredicate::OEQ, y, zero, "z").map_err(ie)?;
+                            let div = self.builder.build_float_div(x, y, "div").map_err(ie)?;
+                            self.builder.build_select(is_zero, div, v, "fdiv").map_err(ie)?.into_float_value()
+                        } else {
+                            v
+                        }
                     }
                 }
             }
