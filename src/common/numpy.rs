@@ -95,7 +95,7 @@ impl<'a> Typer<'a> {
         Ok(self.result_map(inputs, body, span))
     }
 
-    /// A ufunc applied element-wise: type the scalar function on placeholders.
+    /// A ufunc applied element-wise: type the scalar function on the element stand-ins.
     fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
         let all_arrays = args.len() == 2 && args.iter().all(|a| a.ty.array().is_some());
         let mut inputs = vec![];
