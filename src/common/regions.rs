@@ -134,8 +134,11 @@ impl Splitter {
             match s {
                 Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) => {}
                 Stmt::Break | Stmt::Continue => out.push(s.clone()),
-                // A return every thread reaches ends the block.
-                Stmt::Return(_) => out.push(Stmt::Return(Expr::new(ExprKind::NoneValue, Type::NoneType, Span::default()))),
+                // A return every thread reaches ends the block: every thread is done.
+                Stmt::Return(_) => {
+                    let all_done = Stmt::Assign(self.done, Expr::new(ExprKind::Bool(true), BOOL, Span::default()));
+                    out.push(self.thread_loop(vec![all_done]));
+                }
                 Stmt::If { cond, then_body, else_body } => {
                     let truth = if cond.ty == BOOL { cond.clone() } else { Expr::new(ExprKind::Truth(bx(cond.clone())), BOOL, cond.span) };
                     let u = self.uniform_value(&truth, "an if condition", &mut out);

@@ -130,7 +130,53 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
         callees: vec![thread.symbol.clone()],
         per_thread: None,
     };
-    Ok(Lowered { block, thread: Some(thread) })
+    Ok(Lowered { block: over_block_range(block), thread: Some(thread) })
+}
+
+/// Turn a block function (taking the block index x, y, z first) into one that runs a
+/// range of blocks, given as its first two arguments (linear block numbers, start and
+/// end): the launcher then makes one native call per chunk of blocks, not per block.
+fn over_block_range(mut f: Function) -> Function {
+    let span = Span::default();
+    let (bx, by, bz) = (f.params[0], f.params[1], f.params[2]);
+    let (gx, gy) = (f.params[3], f.params[4]);
+    let start = f.vars.len();
+    f.vars.push(Var { name: "$first_block".into(), ty: I64 });
+    let end = f.vars.len();
+    f.vars.push(Var { name: "$end_block".into(), ty: I64 });
+    let unused = f.vars.len();
+    f.vars.push(Var { name: "$unused".into(), ty: I64 });
+    let b = f.vars.len();
+    f.vars.push(Var { name: "$block".into(), ty: I64 });
+    f.params[0] = start;
+    f.params[1] = end;
+    f.params[2] = unused;
+    let var = |v: VarId| Expr::new(ExprKind::Var(v), I64, span);
+    let bin = |op: BinOp, a: Expr, c: Expr| Expr::new(ExprKind::Binary(op, bx_(a), bx_(c)), I64, span);
+    let mut body = std::mem::take(&mut f.body);
+    if matches!(body.last(), Some(Stmt::Return(_))) {
+        body.pop();
+    }
+    let plane = bin(BinOp::Mul, var(gx), var(gy));
+    let mut per_block = vec![
+        Stmt::Assign(bx, bin(BinOp::Mod, var(b), var(gx))),
+        Stmt::Assign(by, bin(BinOp::Mod, bin(BinOp::FloorDiv, var(b), var(gx)), var(gy))),
+        Stmt::Assign(bz, bin(BinOp::FloorDiv, var(b), plane)),
+    ];
+    per_block.extend(body);
+    f.body = vec![
+        Stmt::ForRange { var: b, start: var(start), stop: var(end), step: Expr::new(ExprKind::Int(1), I64, span), body: per_block, orelse: vec![] },
+        Stmt::Return(Expr::new(ExprKind::NoneValue, Type::NoneType, span)),
+    ];
+    if let Some(p) = &mut f.per_thread {
+        // The block-range counter is shared by all threads of a block.
+        p.vars.retain(|v| *v != b);
+    }
+    f
+}
+
+fn bx_(e: Expr) -> Box<Expr> {
+    Box::new(e)
 }
 
 /// A kernel with barriers: registers become block-function variables (thread indices are
@@ -160,7 +206,7 @@ fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
     let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone());
     let block = crate::common::regions::split(&f, &mut splitter, shared_init, params, locals)?;
-    Ok(Lowered { block, thread: None })
+    Ok(Lowered { block: over_block_range(block), thread: None })
 }
 
 struct Rewriter<'a> {
