@@ -302,7 +302,14 @@ def _count_nonzero(a, axis=None):
 
 @overload(np.dot)
 def _dot(a, b):
-    if not (_is_array(a) and _is_array(b) and a.ndim == 1 and b.ndim == 1):
+    if not (_is_array(a) and _is_array(b)):
+        return None
+    if a.ndim == 2 or b.ndim == 2:
+        def matrix_product(a, b):
+            return a @ b
+
+        return matrix_product
+    if a.ndim != 1 or b.ndim != 1:
         return None
 
     T = getattr(np, np.result_type(a.dtype.name, b.dtype.name).name)

@@ -240,6 +240,9 @@ impl<'a> Typer<'a> {
         if l.ty == Type::Unknown || r.ty == Type::Unknown {
             return Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span));
         }
+        if op == ast::Operator::MatMult {
+            return self.matmul(l, r, span);
+        }
         if l.ty.array().is_some() || r.ty.array().is_some() {
             return self.array_binary(op, l, r, span);
         }
@@ -256,9 +259,7 @@ impl<'a> Typer<'a> {
             O::BitAnd => BinOp::BitAnd,
             O::BitOr => BinOp::BitOr,
             O::BitXor => BinOp::BitXor,
-            O::MatMult => {
-                return Err(Diagnostic::typing("unsupported", "the @ operator needs NumPy support, which is not available yet", span))
-            }
+            O::MatMult => return self.matmul(l, r, span),
         };
         // Tuple concatenation and repetition are compile-time shape operations.
         if let (Type::Tuple(a), Type::Tuple(b)) = (&l.ty, &r.ty) {

@@ -15,6 +15,7 @@ fn bx(e: Expr) -> Box<Expr> {
 /// NumPy functions that build arrays, handled here rather than as scalar functions.
 pub const ARRAY_FUNCTIONS: &[&str] = &[
     "empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "nonzero", "copy", "array", "asarray",
+    "matmul",
 ];
 
 fn new_array(dtype: Scalar, ndim: u32) -> Type {
@@ -240,6 +241,11 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
             }
             "arange" => self.arange(args, dtype_kw, span),
+            "matmul" => {
+                let [a, b] = <[Value; 2]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "numpy.matmul() takes two arrays", span))?;
+                let (a, b) = (self.as_rt(a, span)?, self.as_rt(b, span)?);
+                Ok(Value::Rt(self.matmul(a, b, span)?))
+            }
             "array" | "asarray" => {
                 if args.len() != 1 {
                     return Err(Diagnostic::typing("bad-arity", format!("numpy.{f}() takes one sequence (and dtype=)"), span));
@@ -312,6 +318,71 @@ impl<'a> Typer<'a> {
         let body = self.coerce(body, &Type::Scalar(target), span)?;
         let ndim = dims.len() as u32;
         Ok(Expr::new(ExprKind::Map { inputs: vec![a], body: bx(body), shape: Some(dims) }, new_array(target, ndim), span))
+    }
+
+    /// `a @ b` for float arrays of 1 or 2 dimensions, through a blocked GEMM kernel.
+    pub(crate) fn matmul(&mut self, a: Expr, b: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let (Some(at), Some(bt)) = (a.ty.array().cloned(), b.ty.array().cloned()) else {
+            return Err(Diagnostic::typing("unsupported-operator", format!("@ needs two arrays, not {} and {}", a.ty, b.ty), span));
+        };
+        if !(1..=2).contains(&at.ndim) || !(1..=2).contains(&bt.ndim) {
+            return Err(Diagnostic::typing("unsupported", "matrix products of arrays with more than 2 dimensions are not supported yet", span));
+        }
+        let dtype = match crate::common::types::numpy_promote(at.dtype, bt.dtype) {
+            s @ (Scalar::F32 | Scalar::F64) => s,
+            other => {
+                return Err(Diagnostic::typing("unsupported", format!("matrix products of {} arrays are not supported yet", other.name()), span)
+                    .with_hint("convert to float64 with .astype(np.float64)"))
+            }
+        };
+        let as_dtype = |this: &mut Self, x: Expr, t: &ArrayType| -> Result<Expr, Diagnostic> {
+            if t.dtype == dtype {
+                return Ok(x);
+            }
+            let mut inputs = vec![];
+            let e = this.map_operand(x, &mut inputs);
+            let body = this.coerce(e, &Type::Scalar(dtype), span)?;
+            Ok(Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, t.ndim), span))
+        };
+        let a = as_dtype(self, a, &at)?;
+        let b = as_dtype(self, b, &bt)?;
+        let va = self.temp("mm_a", a.ty.clone());
+        let vb = self.temp("mm_b", b.ty.clone());
+        let mut stmts = vec![self.assign_var(va, a, span)?, self.assign_var(vb, b, span)?];
+        let (ea, eb) = (self.var_expr(va, span), self.var_expr(vb, span));
+        let dim = |e: &Expr, k: usize| Expr::new(ExprKind::ArrayShape(bx(e.clone()), k), I64, span);
+        // Inner dimensions must agree (NumPy raises ValueError).
+        let ka = dim(&ea, at.ndim as usize - 1);
+        let kb = dim(&eb, 0);
+        let differ = Expr::new(ExprKind::Compare(crate::common::ir::CmpOp::Ne, bx(ka), bx(kb)), Type::Scalar(Scalar::Bool), span);
+        stmts.push(Stmt::If {
+            cond: differ,
+            then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some("matmul: input operand 1 has a mismatch in its core dimension 0".into()), span }],
+            else_body: vec![],
+        });
+        let mut out_dims = vec![];
+        if at.ndim == 2 {
+            out_dims.push(dim(&ea, 0));
+        }
+        if bt.ndim == 2 {
+            out_dims.push(dim(&eb, 1));
+        }
+        let scalar_result = out_dims.is_empty();
+        if scalar_result {
+            out_dims.push(Expr::new(ExprKind::Int(1), I64, span));
+        }
+        let out_ty = new_array(dtype, out_dims.len() as u32);
+        let vo = self.temp("mm_out", out_ty.clone());
+        stmts.push(Stmt::Assign(vo, Expr::new(ExprKind::ArrayEmpty(out_dims), out_ty.clone(), span)));
+        let eo = self.var_expr(vo, span);
+        stmts.push(Stmt::Eval(Expr::new(ExprKind::Math("gemm", vec![ea, eb, eo.clone()]), Type::NoneType, span)));
+        let result = if scalar_result {
+            Expr::new(ExprKind::ArrayGet(bx(eo), vec![Expr::new(ExprKind::Int(0), I64, span)]), Type::Scalar(dtype), span)
+        } else {
+            eo
+        };
+        let ty = result.ty.clone();
+        Ok(Expr::new(ExprKind::Block(stmts, bx(result)), ty, span))
     }
 
     fn copy_array(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {

@@ -147,6 +147,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 return Ok(self.builder.build_float_cast(r.into_float_value(), t, "r").map_err(ie)?.into());
             }
             "array_min" | "array_max" => return self.array_extreme(name, vals[0], tys[0]),
+            "gemm" => return self.gemm(vals, tys),
             _ => {}
         }
         let s = arg_s.ok_or_else(|| Diagnostic::internal(format!("math function {name} without a scalar argument")))?;
@@ -242,6 +243,45 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let r = self.builder.build_select(neg, t.const_all_ones(), t.const_zero(), "s").map_err(ie)?;
         let pos = if s.is_signed() { pos } else { self.builder.build_int_compare(IntPredicate::NE, x, t.const_zero(), "pos").map_err(ie)? };
         self.builder.build_select(pos, t.const_int(1, false).into(), r, "s").map_err(ie)
+    }
+
+    /// `c = a @ b` through the runtime's GEMM; a 1-d operand is a row (left) or a column
+    /// (right) with a zero-step other axis.
+    fn gemm(&mut self, vals: &[BasicValueEnum<'ctx>], tys: &[&Type]) -> R<BasicValueEnum<'ctx>> {
+        let parts = |this: &Self, v: BasicValueEnum<'ctx>, ndim: u32| -> R<(inkwell::values::PointerValue<'ctx>, Vec<inkwell::values::IntValue<'ctx>>, Vec<inkwell::values::IntValue<'ctx>>)> {
+            let sv = v.into_struct_value();
+            let data = this.builder.build_extract_value(sv, ARRAY_DATA, "data").map_err(ie)?.into_pointer_value();
+            let shape = this.builder.build_extract_value(sv, ARRAY_SHAPE, "shape").map_err(ie)?.into_array_value();
+            let strides = this.builder.build_extract_value(sv, ARRAY_STRIDES, "strides").map_err(ie)?.into_array_value();
+            let mut d = vec![];
+            let mut s = vec![];
+            for k in 0..ndim {
+                d.push(this.builder.build_extract_value(shape, k, "d").map_err(ie)?.into_int_value());
+                s.push(this.builder.build_extract_value(strides, k, "s").map_err(ie)?.into_int_value());
+            }
+            Ok((data, d, s))
+        };
+        let (na, nb, nc) = (tys[0].array().unwrap().ndim, tys[1].array().unwrap().ndim, tys[2].array().unwrap().ndim);
+        let (pa, da, sa) = parts(self, vals[0], na)?;
+        let (pb, db, sb) = parts(self, vals[1], nb)?;
+        let (pc, _, sc) = parts(self, vals[2], nc)?;
+        let one = self.i64c(1);
+        let zero = self.i64c(0);
+        // a: m×k (a 1-d a is 1×k), b: k×n (a 1-d b is k×1), c: m×n.
+        let (m, rsa, csa) = if na == 2 { (da[0], sa[0], sa[1]) } else { (one, zero, sa[0]) };
+        let k = if na == 2 { da[1] } else { da[0] };
+        let (n, rsb, csb) = if nb == 2 { (db[1], sb[0], sb[1]) } else { (one, sb[0], zero) };
+        let (rsc, csc) = match (na, nb) {
+            (2, 2) => (sc[0], sc[1]),
+            (2, 1) => (sc[0], zero),
+            (1, 2) => (zero, sc[0]),
+            _ => (zero, zero),
+        };
+        let dtype = tys[2].array().unwrap().dtype;
+        let name = if dtype == Scalar::F32 { "ferrumba_rt_gemm_f32" } else { "ferrumba_rt_gemm_f64" };
+        let args: Vec<BasicValueEnum> = vec![m.into(), k.into(), n.into(), pa.into(), rsa.into(), csa.into(), pb.into(), rsb.into(), csb.into(), pc.into(), rsc.into(), csc.into()];
+        self.call_runtime_void(name, &args)?;
+        Ok(self.ctx.const_struct(&[], false).into())
     }
 
     /// `min(array)`/`max(array)` of a 1-d array: Python iteration semantics (the first

@@ -1,0 +1,58 @@
+"""Matrix products (`@`, np.matmul, np.dot) against NumPy, over shapes, dtypes and layouts."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.backend import njit, numba_lacks
+
+
+def matmul_op(a, b):
+    return a @ b
+
+
+def matmul_fn(a, b):
+    return np.matmul(a, b)
+
+
+def dot_fn(a, b):
+    return np.dot(a, b)
+
+
+@numba_lacks("Numba's matrix products need SciPy's BLAS, not installed here")
+@pytest.mark.parametrize("fn", [matmul_op, matmul_fn, dot_fn])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@settings(max_examples=25, deadline=None)
+@given(m=st.integers(1, 9), k=st.integers(1, 9), n=st.integers(1, 9), shape=st.sampled_from(["mm", "mv", "vm", "vv"]), layout=st.sampled_from(["C", "F", "strided"]))
+def test_products_match_numpy(fn, dtype, m, k, n, shape, layout):
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+
+    def make(*dims):
+        x = rng.random(dims).astype(dtype)
+        if layout == "F":
+            x = np.asfortranarray(x)
+        elif layout == "strided":
+            x = np.repeat(x, 2, axis=-1)[..., ::2]
+        return x
+
+    a = make(m, k) if shape[0] == "m" else make(k)
+    b = make(k, n) if shape[1] == "m" else make(k)
+    got = njit(fn)(a, b)
+    expected = fn(a, b)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+    if isinstance(expected, np.ndarray):
+        assert got.dtype == expected.dtype
+
+
+@numba_lacks("Numba's matrix products need SciPy's BLAS, not installed here")
+def test_mismatched_inner_dimensions_raise_value_error():
+    with pytest.raises(ValueError):
+        njit(matmul_op)(np.ones((3, 4)), np.ones((5, 2)))
+
+
+@numba_lacks("Numba requires both operands of @ to have the same dtype")
+def test_mixed_float_dtypes_promote():
+    got = njit(matmul_op)(np.ones((2, 3), np.float32), np.ones((3, 2)))
+    assert got.dtype == np.float64 and np.all(got == 3.0)
