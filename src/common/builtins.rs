@@ -139,6 +139,7 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
         "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
         "operator" => OPERATOR_BINARY.iter().any(|(n, _)| *n == attr) || OPERATOR_COMPARE.iter().any(|(n, _)| *n == attr)
             || matches!(attr, "neg" | "pos" | "not_" | "invert" | "inv" | "truth" | "abs" | "index" | "getitem" | "is_" | "is_not" | "contains"),
+        "numpy.random" => matches!(attr, "seed" | "random" | "rand" | "randn" | "standard_normal" | "normal" | "uniform" | "randint" | "random_sample"),
         "numpy" => {
             NUMPY_SCALAR.iter().any(|(n, _)| *n == attr)
                 || matches!(

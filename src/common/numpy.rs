@@ -169,10 +169,12 @@ impl<'a> Typer<'a> {
         let mut args = args;
         let mut dtype_kw = None;
         let mut fill_kw = None;
+        let mut size_kw = None;
         for (k, v) in kwargs {
             match k.as_str() {
                 "dtype" => dtype_kw = Some(v),
                 "fill_value" => fill_kw = Some(v),
+                "size" => size_kw = Some(v),
                 _ => return Err(Diagnostic::typing("unsupported", format!("numpy.{f}() keyword '{k}' is not supported"), span)),
             }
         }
@@ -241,6 +243,7 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
             }
             "arange" => self.arange(args, dtype_kw, span),
+            r if r.starts_with("random.") => self.random(&r[7..], args, size_kw.take(), span),
             "matmul" => {
                 let [a, b] = <[Value; 2]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "numpy.matmul() takes two arrays", span))?;
                 let (a, b) = (self.as_rt(a, span)?, self.as_rt(b, span)?);
@@ -318,6 +321,71 @@ impl<'a> Typer<'a> {
         let body = self.coerce(body, &Type::Scalar(target), span)?;
         let ndim = dims.len() as u32;
         Ok(Expr::new(ExprKind::Map { inputs: vec![a], body: bx(body), shape: Some(dims) }, new_array(target, ndim), span))
+    }
+
+    /// `np.random.*`: scalars, or arrays (C order) when a size is given.
+    fn random(&mut self, f: &str, args: Vec<Value>, size_kw: Option<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let mut rts = vec![];
+        for a in args {
+            rts.push(self.as_rt(a, span)?);
+        }
+        let f64e = |this: &mut Self, e: Expr| this.coerce(e, &F64, span);
+        let draw = |name: &'static str, args: Vec<Expr>, ty: Type| Expr::new(ExprKind::Math(name, args), ty, span);
+        let (body, size) = match f {
+            "seed" => {
+                let [s] = <[Expr; 1]>::try_from(rts).map_err(|_| Diagnostic::typing("bad-arity", "np.random.seed() takes one integer", span))?;
+                let s = self.index_int(s, span)?;
+                return Ok(Value::Rt(draw("rand_seed", vec![s], Type::NoneType)));
+            }
+            "random" | "random_sample" => (draw("rand_f64", vec![], F64), rts.into_iter().next().or(None).map(Value::Rt).or(size_kw)),
+            "rand" | "randn" | "standard_normal" => {
+                let name = if f == "rand" { "rand_f64" } else { "rand_normal" };
+                let size = if f == "standard_normal" {
+                    rts.into_iter().next().map(Value::Rt).or(size_kw)
+                } else if rts.is_empty() {
+                    None
+                } else {
+                    let ty = Type::Tuple(rts.iter().map(|e| e.ty.clone()).collect());
+                    Some(Value::Rt(Expr::new(ExprKind::Tuple(rts), ty, span)))
+                };
+                (draw(name, vec![], F64), size)
+            }
+            "normal" | "uniform" => {
+                let mut it = rts.into_iter();
+                let (d0, d1) = if f == "normal" { (0.0, 1.0) } else { (0.0, 1.0) };
+                let a = match it.next() { Some(e) => f64e(self, e)?, None => Expr::new(ExprKind::Float(d0), F64, span) };
+                let b = match it.next() { Some(e) => f64e(self, e)?, None => Expr::new(ExprKind::Float(d1), F64, span) };
+                let size = it.next().map(Value::Rt).or(size_kw);
+                let body = if f == "normal" {
+                    let z = draw("rand_normal", vec![], F64);
+                    let scaled = Expr::new(ExprKind::Binary(BinOp::Mul, bx(b), bx(z)), F64, span);
+                    Expr::new(ExprKind::Binary(BinOp::Add, bx(a), bx(scaled)), F64, span)
+                } else {
+                    let u = draw("rand_f64", vec![], F64);
+                    let width = Expr::new(ExprKind::Binary(BinOp::Sub, bx(b), bx(a.clone())), F64, span);
+                    let scaled = Expr::new(ExprKind::Binary(BinOp::Mul, bx(width), bx(u)), F64, span);
+                    Expr::new(ExprKind::Binary(BinOp::Add, bx(a), bx(scaled)), F64, span)
+                };
+                (body, size)
+            }
+            "randint" => {
+                let mut it = rts.into_iter();
+                let first = it.next().ok_or_else(|| Diagnostic::typing("bad-arity", "np.random.randint() needs a bound", span))?;
+                let first = self.index_int(first, span)?;
+                let (lo, hi) = match it.next() {
+                    Some(h) if h.ty != Type::NoneType => (first, self.index_int(h, span)?),
+                    _ => (Expr::new(ExprKind::Int(0), I64, span), first),
+                };
+                let size = it.next().map(Value::Rt).or(size_kw);
+                (draw("rand_int", vec![lo, hi], I64), size)
+            }
+            other => return Err(Diagnostic::typing("unsupported-function", format!("numpy.random.{other} is not supported yet"), span)),
+        };
+        let Some(size) = size else { return Ok(Value::Rt(body)) };
+        let dims = self.shape_dims(size, span)?;
+        let dtype = body.ty.scalar().unwrap_or(Scalar::F64);
+        let ndim = dims.len() as u32;
+        Ok(Value::Rt(Expr::new(ExprKind::Map { inputs: vec![], body: bx(body), shape: Some(dims) }, new_array(dtype, ndim), span)))
     }
 
     /// `a @ b` for float arrays of 1 or 2 dimensions, through a blocked GEMM kernel.

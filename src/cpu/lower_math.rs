@@ -148,6 +148,13 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             "array_min" | "array_max" => return self.array_extreme(name, vals[0], tys[0]),
             "gemm" => return self.gemm(vals, tys),
+            "rand_seed" => {
+                self.call_runtime_void("ferrumba_rt_rand_seed", &[vals[0]])?;
+                return Ok(self.ctx.const_struct(&[], false).into());
+            }
+            "rand_f64" => return self.call_runtime("ferrumba_rt_rand_f64", self.ctx.f64_type().into(), &[]),
+            "rand_normal" => return self.call_runtime("ferrumba_rt_rand_normal", self.ctx.f64_type().into(), &[]),
+            "rand_int" => return self.call_runtime("ferrumba_rt_rand_int", self.ctx.i64_type().into(), &[vals[0], vals[1]]),
             _ => {}
         }
         let s = arg_s.ok_or_else(|| Diagnostic::internal(format!("math function {name} without a scalar argument")))?;

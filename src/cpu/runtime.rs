@@ -379,6 +379,107 @@ extern "C" fn gemm_f32(m: i64, k: i64, n: i64, a: *const f32, rsa: i64, csa: i64
     unsafe { matrixmultiply::sgemm(m as usize, k as usize, n as usize, 1.0, a, e(rsa), e(csa), b, e(rsb), e(csb), 0.0, c, e(rsc), e(csc)) }
 }
 
+/// The generator behind `np.random` in compiled code: xoshiro256** per OS thread, seeded
+/// from the clock until `np.random.seed(s)` (inside compiled code) makes it reproducible.
+mod random {
+    use std::cell::Cell;
+
+    thread_local! {
+        static STATE: Cell<[u64; 4]> = Cell::new(seeded(clock_seed()));
+    }
+
+    fn clock_seed() -> u64 {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        t ^ (std::thread::current().id().as_u64_fallback() << 32)
+    }
+
+    trait IdBits {
+        fn as_u64_fallback(&self) -> u64;
+    }
+
+    impl IdBits for std::thread::ThreadId {
+        fn as_u64_fallback(&self) -> u64 {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.hash(&mut h);
+            h.finish()
+        }
+    }
+
+    /// splitmix64 expansion of a seed into a full state.
+    fn seeded(seed: u64) -> [u64; 4] {
+        let mut z = seed;
+        let mut next = || {
+            z = z.wrapping_add(0x9E3779B97F4A7C15);
+            let mut x = z;
+            x = (x ^ (x >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94D049BB133111EB);
+            x ^ (x >> 31)
+        };
+        [next(), next(), next(), next()]
+    }
+
+    pub fn seed(s: u64) {
+        STATE.with(|c| c.set(seeded(s)));
+    }
+
+    pub fn next_u64() -> u64 {
+        STATE.with(|c| {
+            let mut s = c.get();
+            let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+            let t = s[1] << 17;
+            s[2] ^= s[0];
+            s[3] ^= s[1];
+            s[1] ^= s[2];
+            s[0] ^= s[3];
+            s[2] ^= t;
+            s[3] = s[3].rotate_left(45);
+            c.set(s);
+            result
+        })
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    pub fn next_f64() -> f64 {
+        (next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+extern "C" fn rand_seed(s: i64) {
+    random::seed(s as u64)
+}
+
+extern "C" fn rand_f64() -> f64 {
+    random::next_f64()
+}
+
+/// Standard normal by the polar method.
+extern "C" fn rand_normal() -> f64 {
+    loop {
+        let u = 2.0 * random::next_f64() - 1.0;
+        let v = 2.0 * random::next_f64() - 1.0;
+        let s = u * u + v * v;
+        if s > 0.0 && s < 1.0 {
+            return u * (-2.0 * s.ln() / s).sqrt();
+        }
+    }
+}
+
+/// Uniform integer in [lo, hi) without modulo bias; hi <= lo returns lo.
+extern "C" fn rand_int(lo: i64, hi: i64) -> i64 {
+    if hi <= lo {
+        return lo;
+    }
+    let span = (hi as i128 - lo as i128) as u128 as u64;
+    let zone = u64::MAX - (u64::MAX % span);
+    loop {
+        let r = random::next_u64();
+        if r < zone {
+            return (lo as i128 + (r % span) as i128) as i64;
+        }
+    }
+}
+
 /// Every runtime symbol compiled code may reference, with its address.
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
@@ -393,6 +494,10 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_ipow", ipow as *const () as usize),
         ("ferrumba_rt_upow", upow as *const () as usize),
         ("ferrumba_rt_slice", slice as *const () as usize),
+        ("ferrumba_rt_rand_seed", rand_seed as *const () as usize),
+        ("ferrumba_rt_rand_f64", rand_f64 as *const () as usize),
+        ("ferrumba_rt_rand_normal", rand_normal as *const () as usize),
+        ("ferrumba_rt_rand_int", rand_int as *const () as usize),
         ("ferrumba_rt_gemm_f64", gemm_f64 as *const () as usize),
         ("ferrumba_rt_gemm_f32", gemm_f32 as *const () as usize),
         ("ferrumba_rt_range_len", range_len as *const () as usize),
