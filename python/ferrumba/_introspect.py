@@ -175,8 +175,11 @@ def describe(value):
     numba_types = sys.modules.get("numba.core.types")
     if numba_types is not None and isinstance(value, numba_types.Number) or (numba_types is not None and value is getattr(numba_types, "boolean", None)):
         return ("dtype", str(value))
-    if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == "builtins":
-        return ("exception", value.__name__)
+    if isinstance(value, type) and issubclass(value, BaseException):
+        if value.__module__ == "builtins":
+            return ("exception", value.__name__)
+        # Other classes are named by module path; the dispatcher imports them to raise.
+        return ("exception", f"{value.__module__}:{value.__qualname__}")
     path = _function_path(value) if callable(value) else None
     if path is not None:
         return ("function", path)

@@ -998,3 +998,138 @@ def _choice(a):
 
         return from_array
     return None
+
+
+# ---- linear algebra: LU with partial pivoting ---------------------------------------------------
+
+_LinAlgError = np.linalg.LinAlgError
+
+
+def _square_float(a):
+    return _is_array(a) and a.ndim == 2 and isinstance(a.dtype, (types.Float, types.Integer))
+
+
+@register_jitable
+def _lu(a):
+    """LU factors of a square matrix (in one float64 array) with the row permutation and
+    its sign; raises LinAlgError for a singular matrix when `strict`."""
+    n = a.shape[0]
+    if a.shape[1] != n:
+        raise _LinAlgError("Last 2 dimensions of the array must be square")
+    lu = a.astype(np.float64)
+    perm = np.arange(n)
+    sign = 1.0
+    singular = False
+    for k in range(n):
+        p = k
+        best = abs(lu[k, k])
+        for i in range(k + 1, n):
+            if abs(lu[i, k]) > best:
+                best = abs(lu[i, k])
+                p = i
+        if best == 0.0:
+            singular = True
+            continue
+        if p != k:
+            for j in range(n):
+                t = lu[k, j]
+                lu[k, j] = lu[p, j]
+                lu[p, j] = t
+            t2 = perm[k]
+            perm[k] = perm[p]
+            perm[p] = t2
+            sign = -sign
+        for i in range(k + 1, n):
+            f = lu[i, k] / lu[k, k]
+            lu[i, k] = f
+            for j in range(k + 1, n):
+                lu[i, j] -= f * lu[k, j]
+    return lu, perm, sign, singular
+
+
+@register_jitable
+def _lu_solve(lu, perm, b):
+    n = lu.shape[0]
+    x = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        s = b[perm[i]]
+        for j in range(i):
+            s -= lu[i, j] * x[j]
+        x[i] = s
+    for i in range(n - 1, -1, -1):
+        s = x[i]
+        for j in range(i + 1, n):
+            s -= lu[i, j] * x[j]
+        x[i] = s / lu[i, i]
+    return x
+
+
+@overload(np.linalg.det)
+def _det(a):
+    if not _square_float(a):
+        return None
+
+    def impl(a):
+        lu, perm, sign, singular = _lu(a)
+        if singular:
+            return 0.0
+        d = sign
+        for i in range(lu.shape[0]):
+            d *= lu[i, i]
+        return d
+
+    return impl
+
+
+@overload(np.linalg.solve)
+def _solve(a, b):
+    if not _square_float(a) or not _is_array(b) or b.ndim not in (1, 2):
+        return None
+    if b.ndim == 1:
+        def vector(a, b):
+            lu, perm, sign, singular = _lu(a)
+            if singular:
+                raise _LinAlgError("Singular matrix")
+            if b.shape[0] != lu.shape[0]:
+                raise ValueError("solve: b does not match the matrix")
+            return _lu_solve(lu, perm, b.astype(np.float64))
+
+        return vector
+
+    def matrix(a, b):
+        lu, perm, sign, singular = _lu(a)
+        if singular:
+            raise _LinAlgError("Singular matrix")
+        if b.shape[0] != lu.shape[0]:
+            raise ValueError("solve: b does not match the matrix")
+        out = np.empty((b.shape[0], b.shape[1]), dtype=np.float64)
+        for j in range(b.shape[1]):
+            col = _lu_solve(lu, perm, b[:, j].astype(np.float64))
+            for i in range(b.shape[0]):
+                out[i, j] = col[i]
+        return out
+
+    return matrix
+
+
+@overload(np.linalg.inv)
+def _inv(a):
+    if not _square_float(a):
+        return None
+
+    def impl(a):
+        lu, perm, sign, singular = _lu(a)
+        if singular:
+            raise _LinAlgError("Singular matrix")
+        n = lu.shape[0]
+        out = np.empty((n, n), dtype=np.float64)
+        e = np.zeros(n)
+        for j in range(n):
+            e[:] = 0.0
+            e[j] = 1.0
+            col = _lu_solve(lu, perm, e)
+            for i in range(n):
+                out[i, j] = col[i]
+        return out
+
+    return impl

@@ -432,14 +432,19 @@ impl Dispatcher {
 fn raised(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let class = if exc.class.is_null() { "SystemError".to_string() } else { unsafe { std::ffi::CStr::from_ptr(exc.class) }.to_string_lossy().into_owned() };
     let message = if exc.message.is_null() { None } else { Some(unsafe { std::ffi::CStr::from_ptr(exc.message) }.to_string_lossy().into_owned()) };
-    let builtins = match py.import("builtins") {
+    // Builtin classes by name; others as "module:QualName".
+    let (module, name) = class.split_once(':').unwrap_or(("builtins", class.as_str()));
+    let owner = match py.import(module) {
         Ok(b) => b,
         Err(e) => return e,
     };
-    let cls = match builtins.getattr(class.as_str()) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+    let mut cls = owner.into_any();
+    for part in name.split('.') {
+        cls = match cls.getattr(part) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+    }
     let value = match message {
         Some(m) => cls.call1((PyString::new(py, &m),)),
         None => cls.call0(),
