@@ -504,16 +504,86 @@ def _argsort(a, axis=None, kind=None):
     return impl
 
 
+@register_jitable
+def _before(x, y):
+    """x sorts before y: numbers ascending, NaN last (as NumPy sorts)."""
+    return x < y or (y != y and x == x)
+
+
+@register_jitable
+def _quicksort(v):
+    """Sort a 1-d array in place: quicksort with median-of-three pivots, an explicit stack
+    (the smaller side first, so it stays small) and insertion sort for short runs."""
+    n = v.size
+    if n < 2:
+        return
+    stack = np.empty(128, dtype=np.int64)
+    top = 0
+    stack[0] = 0
+    stack[1] = n - 1
+    top = 2
+    while top > 0:
+        top -= 2
+        lo = stack[top]
+        hi = stack[top + 1]
+        while hi - lo > 16:
+            mid = (lo + hi) // 2
+            if _before(v[mid], v[lo]):
+                t = v[mid]
+                v[mid] = v[lo]
+                v[lo] = t
+            if _before(v[hi], v[lo]):
+                t = v[hi]
+                v[hi] = v[lo]
+                v[lo] = t
+            if _before(v[hi], v[mid]):
+                t = v[hi]
+                v[hi] = v[mid]
+                v[mid] = t
+            pivot = v[mid]
+            i = lo
+            j = hi
+            while i <= j:
+                while _before(v[i], pivot):
+                    i += 1
+                while _before(pivot, v[j]):
+                    j -= 1
+                if i <= j:
+                    t = v[i]
+                    v[i] = v[j]
+                    v[j] = t
+                    i += 1
+                    j -= 1
+            # Recurse (via the stack) into the larger side later, loop on the smaller.
+            if j - lo < hi - i:
+                if i < hi:
+                    stack[top] = i
+                    stack[top + 1] = hi
+                    top += 2
+                hi = j
+            else:
+                if lo < j:
+                    stack[top] = lo
+                    stack[top + 1] = j
+                    top += 2
+                lo = i
+        for k in range(lo + 1, hi + 1):
+            x = v[k]
+            m = k - 1
+            while m >= lo and _before(x, v[m]):
+                v[m + 1] = v[m]
+                m -= 1
+            v[m + 1] = x
+
+
 @overload(np.sort)
 def _sort(a, axis=None, kind=None):
     if not _array_1d(a):
         return None
 
     def impl(a, axis=-1, kind=None):
-        order = _argsort_flat(a)
-        out = np.empty(a.size, dtype=a.dtype)
-        for i in range(a.size):
-            out[i] = a[order[i]]
+        out = a.copy()
+        _quicksort(out)
         return out
 
     return impl
@@ -525,12 +595,15 @@ def _sort_in_place(a, axis=None, kind=None):
         return None
 
     def impl(a, axis=-1, kind=None):
-        order = _argsort_flat(a)
-        copy = a.copy()
-        for i in range(a.size):
-            a[i] = copy[order[i]]
+        _quicksort(a)
 
     return impl
+
+
+@register_jitable
+def _new_value(x, previous):
+    """x differs from the previous sorted value (all NaNs count as one, as in NumPy)."""
+    return x != previous and not (x != x and previous != previous)
 
 
 @overload(np.unique)
@@ -539,18 +612,18 @@ def _unique(ar):
         return None
 
     def impl(ar):
-        flat = ar.ravel()
-        order = _argsort_flat(flat)
-        n = flat.size
+        s = ar.flatten()
+        _quicksort(s)
+        n = s.size
         count = 0
         for i in range(n):
-            if i == 0 or flat[order[i]] != flat[order[i - 1]]:
+            if i == 0 or _new_value(s[i], s[i - 1]):
                 count += 1
-        out = np.empty(count, dtype=flat.dtype)
+        out = np.empty(count, dtype=s.dtype)
         k = 0
         for i in range(n):
-            if i == 0 or flat[order[i]] != flat[order[i - 1]]:
-                out[k] = flat[order[i]]
+            if i == 0 or _new_value(s[i], s[i - 1]):
+                out[k] = s[i]
                 k += 1
         return out
 

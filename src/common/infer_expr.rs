@@ -274,6 +274,13 @@ impl<'a> Typer<'a> {
         let (Some(a), Some(b)) = (l.ty.scalar(), r.ty.scalar()) else {
             return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
         };
+        // `x ** 2` is `x * x` (exactly: both are one correctly rounded operation), which
+        // avoids a pow call in hot loops; only for operands that are safe to evaluate twice.
+        if op == BinOp::Pow && !a.is_complex() && is_pure(&l) && matches!(r.kind, ExprKind::Int(2)) || op == BinOp::Pow && a.is_float() && is_pure(&l) && matches!(r.kind, ExprKind::Float(f) if f == 2.0) {
+            let t = Type::Scalar(if a == Scalar::Bool { Scalar::I64 } else { arith_promote(a, if r.ty.is_float() { b } else { a }) });
+            let x = self.coerce(l, &t, span)?;
+            return Ok(Expr::new(ExprKind::Binary(BinOp::Mul, bx(x.clone()), bx(x)), t, span));
+        }
         let bitwise = matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor);
         if bitwise {
             if a == Scalar::Bool && b == Scalar::Bool && !matches!(op, BinOp::LShift | BinOp::RShift) {
@@ -755,6 +762,18 @@ impl<'a> Typer<'a> {
             }
             other => return Err(Diagnostic::typing("not-iterable", format!("{} is not iterable", describe_value(other)), span)),
         })
+    }
+}
+
+/// Whether evaluating `e` twice is the same as once (no calls, no allocation).
+fn is_pure(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Var(_) | ExprKind::MapInput(_) | ExprKind::MapIndex(_) => true,
+        ExprKind::Cast(x) | ExprKind::Unary(_, x) | ExprKind::TupleGet(x, _) | ExprKind::ArrayShape(x, _) => is_pure(x),
+        ExprKind::Binary(op, a, b) => !matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::TrueDiv | BinOp::Pow) && is_pure(a) && is_pure(b),
+        ExprKind::ArrayGet(a, idx) => is_pure(a) && idx.iter().all(is_pure),
+        ExprKind::Math(name, args) => matches!(*name, "fabs" | "iabs" | "cabs") && args.iter().all(is_pure),
+        _ => false,
     }
 }
 
