@@ -123,32 +123,7 @@ impl Dispatcher {
             return Err(PyTypeError::new_err(format!("{name}() takes {} arguments but {} were given", self.params.len(), args.len())));
         }
         let mut slots = SlotBuf::new();
-        let found = {
-            let overloads = self.overloads.read().expect("overload list lock");
-            let mut found = None;
-            'overloads: for ov in overloads.iter() {
-                slots.clear();
-                for (a, t) in args.iter().zip(&ov.args) {
-                    if !unbox_exact(&a, t, &mut slots)? {
-                        continue 'overloads;
-                    }
-                }
-                found = Some(ov.clone());
-                break;
-            }
-            found
-        };
-        let ov = match found {
-            Some(ov) => ov,
-            None => {
-                let ov = self.resolve_slow(py, args)?;
-                slots.clear();
-                for (a, t) in args.iter().zip(&ov.args) {
-                    unbox(&a, t, &mut slots)?;
-                }
-                ov
-            }
-        };
+        let ov = self.select_overload(py, args, &mut slots)?;
         if shared_bytes < 0 {
             return Err(PyValueError::new_err("the dynamic shared memory size cannot be negative"));
         }
@@ -233,36 +208,35 @@ impl Dispatcher {
             args
         };
         let mut slots = SlotBuf::new();
-        let found = {
+        let ov = self.select_overload(py, args, &mut slots)?;
+        self.run(py, &ov, &slots)
+    }
+
+    /// The specialization for `args` (compiling one if needed), with the arguments unboxed
+    /// into `slots`: an exact match first, then the slow path (typing, conversion for
+    /// explicit signatures, compilation).
+    fn select_overload(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, slots: &mut SlotBuf) -> PyResult<Arc<Overload>> {
+        {
             let overloads = self.overloads.read().expect("overload list lock");
-            let mut found = None;
             'overloads: for ov in overloads.iter() {
                 if ov.args.len() != args.len() {
                     continue;
                 }
                 slots.clear();
                 for (a, t) in args.iter().zip(&ov.args) {
-                    if !unbox_exact(&a, t, &mut slots)? {
+                    if !unbox_exact(&a, t, slots)? {
                         continue 'overloads;
                     }
                 }
-                found = Some(ov.clone());
-                break;
+                return Ok(ov.clone());
             }
-            found
-        };
-        let ov = match found {
-            Some(ov) => ov,
-            None => {
-                let ov = self.resolve_slow(py, args)?;
-                slots.clear();
-                for (a, t) in args.iter().zip(&ov.args) {
-                    unbox(&a, t, &mut slots)?;
-                }
-                ov
-            }
-        };
-        self.run(py, &ov, &slots)
+        }
+        let ov = self.resolve_slow(py, args)?;
+        slots.clear();
+        for (a, t) in args.iter().zip(&ov.args) {
+            unbox(&a, t, slots)?;
+        }
+        Ok(ov)
     }
 
     /// The hot path for positional arguments matching a compiled signature exactly;

@@ -32,6 +32,17 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         Ok((data, dims, st))
     }
 
+    /// Byte strides of a C-contiguous array with constant dimensions.
+    pub fn const_c_strides(&self, dims: &[i64], itemsize: i64) -> Vec<IntValue<'ctx>> {
+        let mut strides = vec![self.i64c(itemsize); dims.len()];
+        let mut s = itemsize;
+        for k in (0..dims.len()).rev() {
+            strides[k] = self.i64c(s);
+            s *= dims[k];
+        }
+        strides
+    }
+
     pub fn array_value(&self, ndim: u32, meminfo: PointerValue<'ctx>, parent: PointerValue<'ctx>, data: PointerValue<'ctx>, dims: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> R<StructValue<'ctx>> {
         self.make_array(ndim, meminfo, parent, data, dims, strides)
     }
@@ -100,14 +111,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let count: i64 = dims.iter().product();
                 let elem = memory_type(self.ctx, a.dtype);
                 let slot = self.entry_alloca(elem.array_type(count.max(1) as u32).into(), "local")?;
-                let itemsize = a.dtype.itemsize() as i64;
                 let d: Vec<IntValue> = dims.iter().map(|n| self.i64c(*n)).collect();
-                let mut strides = vec![self.i64c(itemsize); dims.len()];
-                let mut s = itemsize;
-                for k in (0..dims.len()).rev() {
-                    strides[k] = self.i64c(s);
-                    s *= dims[k];
-                }
+                let strides = self.const_c_strides(dims, a.dtype.itemsize() as i64);
                 let null = self.ctx.ptr_type(AddressSpace::default()).const_null();
                 Ok(self.make_array(a.ndim, null, null, slot, &d, &strides)?.into())
             }

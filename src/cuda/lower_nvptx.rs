@@ -93,12 +93,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 } else {
                     dims.iter().map(|n| self.i64c(*n)).collect()
                 };
-                let mut strides = vec![self.i64c(itemsize); dims.len()];
-                let mut s = itemsize;
-                for k in (0..dims.len()).rev() {
-                    strides[k] = self.i64c(s);
-                    s *= dims[k];
-                }
+                let strides = self.const_c_strides(dims, itemsize);
                 let null = self.ctx.ptr_type(AddressSpace::default()).const_null();
                 Ok(self.array_value(a.ndim, null, null, generic, &d, &strides)?.into())
             }
