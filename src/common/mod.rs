@@ -6,6 +6,7 @@ mod cuda;
 pub mod diagnostic;
 pub mod infer;
 mod infer_expr;
+mod infer_loops;
 pub mod ir;
 pub mod numpy;
 pub mod parse;
