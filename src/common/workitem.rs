@@ -370,3 +370,73 @@ fn children(e: &mut Expr) -> Vec<&mut Expr> {
         _ => vec![],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::diagnostic::SourceFile;
+    use crate::common::infer::{infer_function, Host, InferOptions};
+    use crate::common::resolve::{GlobalValue, Globals};
+    use crate::common::types::{ArrayType, Layout, Scalar};
+
+    struct NoCalls;
+
+    impl Host for NoCalls {
+        fn call_dispatcher(&mut self, _: usize, _: &[Type]) -> Result<(String, Type), Diagnostic> {
+            Err(Diagnostic::internal("no calls in these kernels"))
+        }
+        fn dispatcher_params(&mut self, _: usize) -> Result<(Vec<String>, Vec<GlobalValue>), Diagnostic> {
+            Err(Diagnostic::internal("no calls in these kernels"))
+        }
+        fn module_attribute(&mut self, _: &str, _: &str) -> Result<Option<GlobalValue>, Diagnostic> {
+            Ok(None)
+        }
+        fn resolve_overload(&mut self, _: usize, _: &[Type], _: &[(String, Type)]) -> Result<Option<usize>, Diagnostic> {
+            Ok(None)
+        }
+        fn resolve_method(&mut self, _: &str, _: &[Type], _: &[(String, Type)]) -> Result<Option<usize>, Diagnostic> {
+            Ok(None)
+        }
+    }
+
+    fn kernel(text: &str) -> Function {
+        let src = SourceFile { filename: "<test>".into(), text: text.into(), line_offset: 0, col_offset: 0 };
+        let parsed = crate::common::parse::parse_function(&src, "k").expect("parses");
+        let mut globals = Globals::new();
+        globals.insert("cuda".into(), GlobalValue::Module("cuda".into()));
+        globals.insert("float64".into(), GlobalValue::DType("float64".into()));
+        let a = Type::Array(ArrayType { dtype: Scalar::F64, ndim: 1, layout: Layout::C, readonly: false });
+        infer_function(&parsed, &[a], &globals, "k".into(), &InferOptions { self_symbol: None }, &mut NoCalls).expect("types")
+    }
+
+    #[test]
+    fn barrier_free_kernels_become_a_block_range_and_a_thread_function() {
+        let k = kernel("def k(a):\n    i = cuda.grid(1)\n    if i < a.size:\n        a[i] = i\n");
+        let lowered = to_host(&k).expect("lowers");
+        let thread = lowered.thread.expect("a thread function");
+        assert_eq!(lowered.block.params.len(), BLOCK_PARAMS + 1);
+        assert_eq!(thread.params.len(), 1 + REGISTERS.len());
+        assert!(lowered.block.per_thread.is_none());
+        assert!(crate::common::verify::find_unknown(&lowered.block).is_none());
+    }
+
+    #[test]
+    fn kernels_with_barriers_are_split_with_per_thread_locals() {
+        let k = kernel(
+            "def k(a):\n    s = cuda.shared.array(32, float64)\n    t = cuda.threadIdx.x\n    s[t] = a[t]\n    cuda.syncthreads()\n    a[t] = s[31 - t]\n",
+        );
+        let lowered = to_host(&k).expect("lowers");
+        assert!(lowered.thread.is_none());
+        let per_thread = lowered.block.per_thread.as_ref().expect("per-thread variables");
+        let names: Vec<&str> = per_thread.vars.iter().map(|&v| lowered.block.vars[v].name.as_str()).collect();
+        assert!(names.contains(&"t"), "{names:?}");
+        let text = lowered.block.to_string();
+        assert!(!text.contains("syncthreads"), "barriers become region boundaries:\n{text}");
+    }
+
+    #[test]
+    fn kernels_cannot_return_values() {
+        let k = kernel("def k(a):\n    return a[0]\n");
+        assert!(to_host(&k).is_err());
+    }
+}
