@@ -810,32 +810,26 @@ def _nan_reduction(name):
     return register
 
 
-@_nan_reduction("nansum")
-def _nansum(a):
-    T = _sum_type(a.dtype)
+def _nan_fold(start, combine):
+    """A reduction that skips NaNs, folding the rest with `combine` from `start`."""
 
-    def impl(a, axis=None, ddof=0):
-        acc = T(0)
-        for x in a.ravel():
-            if x == x:
-                acc += x
-        return acc
+    def build(a):
+        T = _sum_type(a.dtype)
 
-    return impl
+        def impl(a, axis=None, ddof=0):
+            acc = T(start)
+            for x in a.ravel():
+                if x == x:
+                    acc = combine(acc, x)
+            return acc
+
+        return impl
+
+    return build
 
 
-@_nan_reduction("nanprod")
-def _nanprod(a):
-    T = _sum_type(a.dtype)
-
-    def impl(a, axis=None, ddof=0):
-        acc = T(1)
-        for x in a.ravel():
-            if x == x:
-                acc *= x
-        return acc
-
-    return impl
+_nan_reduction("nansum")(_nan_fold(0, _add))
+_nan_reduction("nanprod")(_nan_fold(1, _mul))
 
 
 @_nan_reduction("nanmean")

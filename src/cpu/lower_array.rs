@@ -18,7 +18,7 @@ pub struct MapFrame<'ctx> {
 }
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
-    fn array_parts(&self, v: BasicValueEnum<'ctx>, ndim: u32) -> R<(PointerValue<'ctx>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>)> {
+    pub(crate) fn array_parts(&self, v: BasicValueEnum<'ctx>, ndim: u32) -> R<(PointerValue<'ctx>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>)> {
         let sv = v.into_struct_value();
         let data = self.builder.build_extract_value(sv, ARRAY_DATA, "data").map_err(ie)?.into_pointer_value();
         let shape = self.builder.build_extract_value(sv, ARRAY_SHAPE, "shape").map_err(ie)?.into_array_value();

@@ -255,23 +255,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// `c = a @ b` through the runtime's GEMM; a 1-d operand is a row (left) or a column
     /// (right) with a zero-step other axis.
     fn gemm(&mut self, vals: &[BasicValueEnum<'ctx>], tys: &[&Type]) -> R<BasicValueEnum<'ctx>> {
-        let parts = |this: &Self, v: BasicValueEnum<'ctx>, ndim: u32| -> R<(inkwell::values::PointerValue<'ctx>, Vec<inkwell::values::IntValue<'ctx>>, Vec<inkwell::values::IntValue<'ctx>>)> {
-            let sv = v.into_struct_value();
-            let data = this.builder.build_extract_value(sv, ARRAY_DATA, "data").map_err(ie)?.into_pointer_value();
-            let shape = this.builder.build_extract_value(sv, ARRAY_SHAPE, "shape").map_err(ie)?.into_array_value();
-            let strides = this.builder.build_extract_value(sv, ARRAY_STRIDES, "strides").map_err(ie)?.into_array_value();
-            let mut d = vec![];
-            let mut s = vec![];
-            for k in 0..ndim {
-                d.push(this.builder.build_extract_value(shape, k, "d").map_err(ie)?.into_int_value());
-                s.push(this.builder.build_extract_value(strides, k, "s").map_err(ie)?.into_int_value());
-            }
-            Ok((data, d, s))
-        };
         let (na, nb, nc) = (tys[0].array().unwrap().ndim, tys[1].array().unwrap().ndim, tys[2].array().unwrap().ndim);
-        let (pa, da, sa) = parts(self, vals[0], na)?;
-        let (pb, db, sb) = parts(self, vals[1], nb)?;
-        let (pc, _, sc) = parts(self, vals[2], nc)?;
+        let (pa, da, sa) = self.array_parts(vals[0], na)?;
+        let (pb, db, sb) = self.array_parts(vals[1], nb)?;
+        let (pc, _, sc) = self.array_parts(vals[2], nc)?;
         let one = self.i64c(1);
         let zero = self.i64c(0);
         // a: m×k (a 1-d a is 1×k), b: k×n (a 1-d b is k×1), c: m×n.
