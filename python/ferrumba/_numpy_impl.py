@@ -83,30 +83,37 @@ def _reduction(name, method=True):
     return register
 
 
-@_reduction("sum")
-def _sum(a):
-    T = _sum_type(a.dtype)
-
-    def impl(a, axis=None):
-        acc = T(0)
-        for x in a.ravel():
-            acc += x
-        return acc
-
-    return impl
+@register_jitable
+def _add(x, y):
+    return x + y
 
 
-@_reduction("prod")
-def _prod(a):
-    T = _sum_type(a.dtype)
+@register_jitable
+def _mul(x, y):
+    return x * y
 
-    def impl(a, axis=None):
-        acc = T(1)
-        for x in a.ravel():
-            acc *= x
-        return acc
 
-    return impl
+def _fold(start, combine, skip_nan=False):
+    """A whole-array reduction folding the elements with `combine` from `start`, in the
+    accumulator type NumPy uses for the dtype; `skip_nan` ignores NaNs (np.nansum...)."""
+
+    def build(a):
+        T = _sum_type(a.dtype)
+
+        def impl(a, axis=None, ddof=0):
+            acc = T(start)
+            for x in a.ravel():
+                if not skip_nan or x == x:
+                    acc = combine(acc, x)
+            return acc
+
+        return impl
+
+    return build
+
+
+_reduction("sum")(_fold(0, _add))
+_reduction("prod")(_fold(1, _mul))
 
 
 @register_jitable
@@ -269,16 +276,6 @@ def _cumulative(name, start, combine):
         return impl
 
     return build
-
-
-@register_jitable
-def _add(x, y):
-    return x + y
-
-
-@register_jitable
-def _mul(x, y):
-    return x * y
 
 
 _cumulative("cumsum", 0, _add)
@@ -810,26 +807,8 @@ def _nan_reduction(name):
     return register
 
 
-def _nan_fold(start, combine):
-    """A reduction that skips NaNs, folding the rest with `combine` from `start`."""
-
-    def build(a):
-        T = _sum_type(a.dtype)
-
-        def impl(a, axis=None, ddof=0):
-            acc = T(start)
-            for x in a.ravel():
-                if x == x:
-                    acc = combine(acc, x)
-            return acc
-
-        return impl
-
-    return build
-
-
-_nan_reduction("nansum")(_nan_fold(0, _add))
-_nan_reduction("nanprod")(_nan_fold(1, _mul))
+_nan_reduction("nansum")(_fold(0, _add, skip_nan=True))
+_nan_reduction("nanprod")(_fold(1, _mul, skip_nan=True))
 
 
 @_nan_reduction("nanmean")

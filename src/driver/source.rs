@@ -36,19 +36,9 @@ pub fn load_function(py: Python<'_>, py_func: &Bound<'_, PyAny>) -> Result<Funct
         got.extract().map_err(|e| Diagnostic::internal(format!("function_source returned {e}")))?;
     let source = Arc::new(SourceFile { filename, text, line_offset, col_offset });
     let parsed = parse_function(&source, &name).map_err(|d| d.with_note(format!("while reading '{qualname}'")))?;
-    let names = match &parsed.body {
-        FunctionBody::Statements(body) => free_names(&parsed.params, body),
-        FunctionBody::Lambda(e) => free_names_expr(&parsed.params, e),
-    };
-    let described = helper
-        .call_method1("resolve_names", (py_func, PyList::new(py, &names).map_err(|e| Diagnostic::internal(e.to_string()))?))
-        .map_err(|e| Diagnostic::internal(format!("resolving globals: {e}")))?;
-    let mut globals = Globals::new();
-    for item in described.try_iter().map_err(|e| Diagnostic::internal(e.to_string()))? {
-        let item = item.map_err(|e| Diagnostic::internal(e.to_string()))?;
-        let (name, desc): (String, Bound<PyAny>) = item.extract().map_err(|e: PyErr| Diagnostic::internal(e.to_string()))?;
-        globals.insert(name, to_global(&desc).map_err(|e| Diagnostic::internal(format!("describing a global: {e}")))?);
-    }
+    let names = PyList::new(py, outside_names(&parsed)).map_err(|e| Diagnostic::internal(e.to_string()))?;
+    let described = helper.call_method1("resolve_names", (py_func, names)).map_err(|e| Diagnostic::internal(format!("resolving globals: {e}")))?;
+    let globals = globals_from(&described)?;
     let mut defaults = vec![];
     let described = helper.call_method1("describe_defaults", (py_func,)).map_err(|e| Diagnostic::internal(format!("describing defaults: {e}")))?;
     for d in described.try_iter().map_err(|e| Diagnostic::internal(e.to_string()))? {
@@ -60,14 +50,24 @@ pub fn load_function(py: Python<'_>, py_func: &Bound<'_, PyAny>) -> Result<Funct
 
 /// Globals of a source snippet, resolved as `_introspect.snippet_globals` runs it.
 pub fn snippet_globals(py: Python<'_>, source: &str, parsed: &ParsedFunction) -> Result<Globals, Diagnostic> {
-    let names = match &parsed.body {
+    let helper = introspect(py).map_err(|e| Diagnostic::internal(format!("importing ferrumba._introspect: {e}")))?;
+    let names = PyList::new(py, outside_names(parsed)).map_err(|e| Diagnostic::internal(e.to_string()))?;
+    let described = helper
+        .call_method1("snippet_globals", (source, names))
+        .map_err(|e| Diagnostic::internal(format!("running the snippet's module code: {e}")))?;
+    globals_from(&described)
+}
+
+/// The names a function reads from outside itself.
+fn outside_names(parsed: &ParsedFunction) -> Vec<String> {
+    match &parsed.body {
         FunctionBody::Statements(body) => free_names(&parsed.params, body),
         FunctionBody::Lambda(e) => free_names_expr(&parsed.params, e),
-    };
-    let helper = introspect(py).map_err(|e| Diagnostic::internal(format!("importing ferrumba._introspect: {e}")))?;
-    let described = helper
-        .call_method1("snippet_globals", (source, PyList::new(py, &names).map_err(|e| Diagnostic::internal(e.to_string()))?))
-        .map_err(|e| Diagnostic::internal(format!("running the snippet's module code: {e}")))?;
+    }
+}
+
+/// `[(name, descriptor)]` from `_introspect` as frozen globals.
+fn globals_from(described: &Bound<'_, PyAny>) -> Result<Globals, Diagnostic> {
     let mut globals = Globals::new();
     for item in described.try_iter().map_err(|e| Diagnostic::internal(e.to_string()))? {
         let item = item.map_err(|e| Diagnostic::internal(e.to_string()))?;
