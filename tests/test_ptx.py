@@ -20,6 +20,7 @@ if IS_FERRUMBA:
     from ferrumba.errors import TypingError
 
     warnings.filterwarnings("ignore", "ferrumba.cuda: no usable GPU target", RuntimeWarning)
+    from tests import test_cuda_atomics as atomics
     from tests import test_cuda_cpu as kernels
 
 
@@ -62,6 +63,11 @@ KERNELS = {
     "warp_reduce": ("void(int64[::1], int64[::1])", lambda: kernels.warp_reduce),
     "math": ("void(float32[::1], float32[::1])", lambda: math_kernel),
     "dynamic_shared": ("void(float64[::1], float64[::1])", lambda: kernels.reverse_in_dynamic_shared),
+    "atomic_inc_dec": ("void(uint32[::1], uint32, uint32[:, ::1])", lambda: atomics.inc_dec),
+    "atomic_inc_dec_64": ("void(uint64[::1], uint64, uint64[:, ::1])", lambda: atomics.inc_dec),
+    "atomic_bitwise": ("void(uint64[::1], int64[::1], uint64[::1])", lambda: atomics.scatter_xor),
+    "shared_atomics": ("void(int64[::1], int32[::1])", lambda: atomics.shared_histogram),
+    "syncthreads_count": ("void(int64[::1], int64[:, ::1])", lambda: atomics.block_votes),
     "warp_votes": ("void(int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1])", lambda: kernels.warp_votes),
 }
 
@@ -81,6 +87,14 @@ def test_ptx_uses_the_cuda_special_registers_and_barrier(tmp_path):
     ptx, _ = cuda.compile_ptx(kernels.tiled_matmul, KERNELS["tiled_matmul"][0], cc=(8, 0))
     for needle in ("%tid.x", "%ctaid.x", "%ntid.x", "bar.sync", ".shared"):
         assert needle in ptx, needle
+
+
+def test_counting_barriers_and_inc_dec_use_the_native_instructions():
+    ptx, _ = cuda.compile_ptx(atomics.block_votes, KERNELS["syncthreads_count"][0], cc=(8, 0))
+    assert "bar.red.popc" in ptx
+    ptx, _ = cuda.compile_ptx(atomics.inc_dec, KERNELS["atomic_inc_dec"][0], cc=(8, 0))
+    assert "atom.global.inc.u32" in ptx or "atom.inc.u32" in ptx
+    assert "atom.global.dec.u32" in ptx or "atom.dec.u32" in ptx
 
 
 def test_compile_ptx_for_current_device_needs_no_gpu(tmp_path):

@@ -4,8 +4,8 @@
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{Typer, Value};
-use crate::common::ir::{AtomicOp, BinOp, Expr, ExprKind, GpuReg, WarpOp};
-use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
+use crate::common::ir::{AtomicOp, BinOp, CmpOp, Expr, ExprKind, GpuReg, WarpOp};
+use crate::common::types::{ArrayType, Layout, Scalar, Type, BOOL, I64};
 
 fn bx(e: Expr) -> Box<Expr> {
     Box::new(e)
@@ -28,7 +28,7 @@ pub fn cuda_attribute(module: &str, attr: &str, span: Span) -> Option<Value> {
         }
         ("cuda", "laneid") => reg(GpuReg::LaneId),
         ("cuda", "warpsize") => reg(GpuReg::WarpSize),
-        ("cuda", "grid" | "gridsize" | "syncthreads" | "fma" | "cbrt" | "selp") => Some(Value::Func(format!("cuda.{attr}"))),
+        ("cuda", "grid" | "gridsize" | "syncthreads" | "syncthreads_count" | "syncthreads_and" | "syncthreads_or" | "fma" | "cbrt" | "selp") => Some(Value::Func(format!("cuda.{attr}"))),
         ("cuda", w) if warp_op(w).is_some() => Some(Value::Func(format!("cuda.{w}"))),
         ("cuda.threadIdx", a) => reg(GpuReg::ThreadIdx(axis(a)?)),
         ("cuda.blockIdx", a) => reg(GpuReg::BlockIdx(axis(a)?)),
@@ -67,6 +67,8 @@ fn atomic_op(name: &str) -> Option<AtomicOp> {
         "and_" => AtomicOp::And,
         "or_" => AtomicOp::Or,
         "xor" => AtomicOp::Xor,
+        "inc" => AtomicOp::Inc,
+        "dec" => AtomicOp::Dec,
         _ => return None,
     })
 }
@@ -136,6 +138,24 @@ impl<'a> Typer<'a> {
                     return Err(Diagnostic::typing("bad-arity", "cuda.syncthreads() takes no arguments", span));
                 }
                 Ok(Value::Rt(Expr::new(ExprKind::Barrier, Type::NoneType, span)))
+            }
+            "syncthreads_count" | "syncthreads_and" | "syncthreads_or" => {
+                let [pred] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", format!("cuda.{f}(predicate) takes one argument"), span))?;
+                let pred = self.as_rt(pred, span)?;
+                let pred = self.truth(pred)?;
+                let count = Expr::new(ExprKind::BarrierCount(bx(pred)), I32, span);
+                let as_int = |e: Expr| Expr::new(ExprKind::Cast(bx(e)), I32, span);
+                Ok(Value::Rt(match f {
+                    "syncthreads_count" => count,
+                    "syncthreads_or" => as_int(Expr::new(ExprKind::Compare(CmpOp::Ne, bx(count), bx(Expr::new(ExprKind::Int(0), I32, span))), BOOL, span)),
+                    _ => {
+                        // Every thread of the block: the count equals the block's size.
+                        let dim = |a| Expr::new(ExprKind::GpuReg(GpuReg::BlockDim(a)), I32, span);
+                        let mul = |a: Expr, b: Expr| Expr::new(ExprKind::Binary(BinOp::Mul, bx(a), bx(b)), I32, span);
+                        let size = mul(mul(dim(0), dim(1)), dim(2));
+                        as_int(Expr::new(ExprKind::Compare(CmpOp::Eq, bx(count), bx(size)), BOOL, span))
+                    }
+                }))
             }
             "shared.array" | "local.array" => {
                 if args.len() != 2 {
@@ -241,6 +261,10 @@ impl<'a> Typer<'a> {
         if !matches!(at.dtype, Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::F32 | Scalar::F64) {
             return Err(Diagnostic::typing("bad-argument", format!("atomics on {} elements are not supported", at.dtype.name()), span)
                 .with_hint("use int32, int64, uint32, uint64, float32 or float64 arrays"));
+        }
+        if matches!(op, AtomicOp::Inc | AtomicOp::Dec) && !matches!(at.dtype, Scalar::U32 | Scalar::U64) {
+            return Err(Diagnostic::typing("bad-argument", format!("cuda.atomic.{name} works on uint32 and uint64 arrays, not {}", at.dtype.name()), span)
+                .with_hint("as in CUDA, atomicInc/atomicDec are unsigned: make the array np.uint32 or np.uint64"));
         }
         if at.dtype.is_float() && matches!(op, AtomicOp::And | AtomicOp::Or | AtomicOp::Xor) {
             return Err(Diagnostic::typing("bad-argument", format!("cuda.atomic.{name} needs an integer array"), span));

@@ -171,6 +171,7 @@ pub fn infer_function(
             body,
             callees: typer.callees,
             per_thread: None,
+            plain_atomics: vec![],
         });
     }
     Err(Diagnostic::internal(format!("type inference of '{}' did not settle", parsed.name)))

@@ -33,6 +33,10 @@ pub struct Function {
     /// Set by the work-item pass on kernels with barriers: these variables have one value
     /// per thread of the block (the value of the thread numbered by `tid`).
     pub per_thread: Option<PerThread>,
+    /// Array variables whose atomics may be lowered as plain read-modify-writes, because
+    /// while the kernel runs only one OS thread touches their memory (block-shared and
+    /// thread-local arrays on the CPU target; arrays the launcher privatized per worker).
+    pub plain_atomics: Vec<VarId>,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +120,10 @@ pub enum AtomicOp {
     And,
     Or,
     Xor,
+    /// `old >= v ? 0 : old + 1` (unsigned), as CUDA's atomicInc.
+    Inc,
+    /// `old == 0 || old > v ? v : old - 1` (unsigned), as CUDA's atomicDec.
+    Dec,
 }
 
 #[derive(Clone, Debug)]
@@ -222,6 +230,9 @@ pub enum ExprKind {
     GpuReg(GpuReg),
     /// `cuda.syncthreads()`: every thread of the block waits here.
     Barrier,
+    /// `cuda.syncthreads_count(pred)`: a barrier that also counts the threads of the block
+    /// whose (bool) predicate holds; int32. `_and`/`_or` are comparisons of the count.
+    BarrierCount(Box<Expr>),
     /// `cuda.shared.array(shape, dtype)`: one array per block, shared by its threads.
     SharedArray(Vec<i64>),
     /// `cuda.local.array(shape, dtype)`: a small array private to the thread.
@@ -237,14 +248,76 @@ pub enum ExprKind {
     Reshape(Box<Expr>, Vec<Expr>),
     /// The view with dimensions (and strides) in reverse order.
     Transpose(Box<Expr>),
+    /// The same view with a new dimension of length 1 (stride 0) at each of these
+    /// positions of the result, in increasing order: `np.newaxis`/`None` in a subscript.
+    ExpandDims(Box<Expr>, Vec<usize>),
     /// A numeric built-in lowered natively (`sqrt`, `floor`, `atan2`, `abs`, ...); the name
     /// is the C math library's, operands already have the type it computes in.
     Math(&'static str, Vec<Expr>),
 }
 
+/// The direct sub-expressions of an expression, as `$children` of `$e`. Statements inside
+/// a `Block` expression are not included (walk them separately where it matters).
+macro_rules! expr_children {
+    ($e:expr, $iter:ident, $as:ident) => {
+        match $e {
+            ExprKind::Cast(x)
+            | ExprKind::Unary(_, x)
+            | ExprKind::Truth(x)
+            | ExprKind::TupleGet(x, _)
+            | ExprKind::ArrayShape(x, _)
+            | ExprKind::ArraySize(x)
+            | ExprKind::IsNone(x)
+            | ExprKind::Unwrap(x)
+            | ExprKind::Transpose(x)
+            | ExprKind::BarrierCount(x)
+            | ExprKind::ThreadSlot(_, x) => vec![x.$as()],
+            ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
+                vec![a.$as(), b.$as()]
+            }
+            ExprKind::IfElse(c, a, b) => vec![c.$as(), a.$as(), b.$as()],
+            ExprKind::Tuple(items)
+            | ExprKind::Call(_, items)
+            | ExprKind::Math(_, items)
+            | ExprKind::Atomic(_, items)
+            | ExprKind::Warp(_, items)
+            | ExprKind::ArrayEmpty(items) => items.$iter().collect(),
+            ExprKind::ArrayGet(a, idx) | ExprKind::Reshape(a, idx) => std::iter::once(a.$as()).chain(idx.$iter()).collect(),
+            ExprKind::Map { inputs, body, shape } => {
+                let mut v: Vec<_> = inputs.$iter().collect();
+                v.push(body.$as());
+                if let Some(s) = shape {
+                    v.extend(s.$iter());
+                }
+                v
+            }
+            ExprKind::ArrayView(a, items) => {
+                let mut v = vec![a.$as()];
+                for it in items {
+                    match it {
+                        SliceItem::Index(i) => v.push(i),
+                        SliceItem::Range(a, b, c) => v.extend([a, b, c].into_iter().flatten()),
+                    }
+                }
+                v
+            }
+            ExprKind::Block(_, value) => vec![value.$as()],
+            _ => vec![],
+        }
+    };
+}
+
 impl Expr {
     pub fn new(kind: ExprKind, ty: Type, span: Span) -> Expr {
         Expr { kind, ty, span }
+    }
+
+    pub fn children(&self) -> Vec<&Expr> {
+        expr_children!(&self.kind, iter, as_ref)
+    }
+
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        expr_children!(&mut self.kind, iter_mut, as_mut)
     }
 }
 
@@ -431,12 +504,14 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::Reshape(a, dims) => format!("reshape {} to ({})", show(func, a), list(dims)),
         ExprKind::GpuReg(r) => return format!("cuda.{}", r.name()),
         ExprKind::Barrier => return "cuda.syncthreads()".into(),
+        ExprKind::BarrierCount(p) => format!("cuda.syncthreads_count({})", show(func, p)),
         ExprKind::SharedArray(d) => format!("cuda.shared.array({d:?})"),
         ExprKind::LocalArray(d) => format!("cuda.local.array({d:?})"),
         ExprKind::Atomic(op, args) => format!("cuda.atomic.{op:?}({})", list(args)),
         ExprKind::Warp(op, args) => format!("cuda.{op:?}({})", list(args)),
         ExprKind::ThreadSlot(v, t) => format!("{}@thread({})", func.vars[*v].name, show(func, t)),
         ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
+        ExprKind::ExpandDims(a, at) => format!("expand_dims {} at {at:?}", show(func, a)),
     };
     format!("({body}):{}", e.ty)
 }

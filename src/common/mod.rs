@@ -10,6 +10,7 @@ mod infer_loops;
 pub mod ir;
 pub mod numpy;
 pub mod parse;
+pub mod privatize;
 pub mod regions;
 pub mod resolve;
 pub mod signature;

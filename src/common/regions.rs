@@ -23,7 +23,7 @@ pub fn contains_barrier(b: &Block) -> bool {
 
 fn stmt_has_barrier(s: &Stmt) -> bool {
     match s {
-        Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) => true,
+        Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) | Stmt::Assign(_, Expr { kind: ExprKind::BarrierCount(_), .. }) => true,
         Stmt::If { then_body, else_body, .. } => contains_barrier(then_body) || contains_barrier(else_body),
         Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => contains_barrier(body) || contains_barrier(orelse),
         _ => false,
@@ -133,6 +133,19 @@ impl Splitter {
             }
             match s {
                 Stmt::Eval(Expr { kind: ExprKind::Barrier, .. }) => {}
+                Stmt::Assign(result, Expr { kind: ExprKind::BarrierCount(pred), ty, span }) => {
+                    // The threads count into a block-uniform variable in the loop before
+                    // the barrier; each reads the total in the loop after it.
+                    let acc = self.uniform(I64);
+                    let add = Expr::new(ExprKind::Binary(crate::common::ir::BinOp::Add, bx(self.var(acc)), bx(Self::int(1))), I64, *span);
+                    let mut before = std::mem::take(&mut run);
+                    before.push(Stmt::If { cond: (**pred).clone(), then_body: vec![Stmt::Assign(acc, add)], else_body: vec![] });
+                    out.push(Stmt::Assign(acc, Self::int(0)));
+                    let body = self.early_returns(before)?;
+                    out.push(self.thread_loop(body));
+                    run.push(Stmt::Assign(*result, Expr::new(ExprKind::Cast(bx(self.var(acc))), ty.clone(), *span)));
+                    continue;
+                }
                 Stmt::Break | Stmt::Continue => out.push(s.clone()),
                 // A return every thread reaches ends the block: every thread is done.
                 Stmt::Return(_) => {
@@ -252,6 +265,7 @@ pub fn split(kernel: &Function, splitter: &mut Splitter, shared_init: Block, par
         body,
         callees: kernel.callees.clone(),
         per_thread: Some(splitter.per_thread(locals)),
+        plain_atomics: vec![],
     })
 }
 
@@ -271,6 +285,78 @@ fn strip_done_check(s: Stmt) -> Stmt {
 /// `v = shfl_down_sync(mask, x, d)` becomes `$w = x; syncthreads(); v = <$w of the source
 /// lane, or own $w when the source lane is outside the warp>`. `ballot`, `all`, `any` and
 /// `eq` read the 32 lanes of the caller's warp the same way. Runs before the split.
+/// Give every `cuda.syncthreads_count(pred)` a statement of its own, `$c = count($p)`,
+/// with the predicate computed into `$p` just before it and `$c` used where the call was,
+/// so that the region splitter sees it as a barrier at statement level.
+pub fn hoist_barrier_counts(f: &mut Function) -> Result<(), Diagnostic> {
+    let mut body = std::mem::take(&mut f.body);
+    let result = hoist_block(f, &mut body);
+    f.body = body;
+    result
+}
+
+fn hoist_block(f: &mut Function, b: &mut Block) -> Result<(), Diagnostic> {
+    let mut out = Vec::with_capacity(b.len());
+    for mut s in std::mem::take(b) {
+        let mut pre = vec![];
+        match &mut s {
+            Stmt::If { cond, then_body, else_body } => {
+                hoist_expr(f, cond, &mut pre);
+                hoist_block(f, then_body)?;
+                hoist_block(f, else_body)?;
+            }
+            Stmt::ForRange { start, stop, step, body, orelse, .. } => {
+                for e in [start, stop, step] {
+                    hoist_expr(f, e, &mut pre);
+                }
+                hoist_block(f, body)?;
+                hoist_block(f, orelse)?;
+            }
+            Stmt::While { cond, body, orelse } => {
+                if format!("{:?}", cond.kind).contains("BarrierCount(") {
+                    return Err(Diagnostic::typing("unsupported", "cuda.syncthreads_count/and/or in a while condition is not supported on the CPU target", cond.span)
+                        .with_hint("compute it into a variable before the loop and again at the end of the loop body"));
+                }
+                hoist_block(f, body)?;
+                hoist_block(f, orelse)?;
+            }
+            Stmt::Assign(_, Expr { kind: ExprKind::BarrierCount(pred), .. }) => {
+                // Already in statement form; only the predicate may hold another count.
+                hoist_expr(f, pred, &mut pre);
+            }
+            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => hoist_expr(f, e, &mut pre),
+            Stmt::Store { array, indices, value, .. } => {
+                hoist_expr(f, array, &mut pre);
+                for i in indices {
+                    hoist_expr(f, i, &mut pre);
+                }
+                hoist_expr(f, value, &mut pre);
+            }
+            _ => {}
+        }
+        out.extend(pre);
+        out.push(s);
+    }
+    *b = out;
+    Ok(())
+}
+
+fn hoist_expr(f: &mut Function, e: &mut Expr, pre: &mut Block) {
+    for child in e.children_mut() {
+        hoist_expr(f, child, pre);
+    }
+    if let ExprKind::BarrierCount(pred) = &mut e.kind {
+        let p = f.vars.len();
+        f.vars.push(Var { name: format!("$syncpred{p}"), ty: BOOL });
+        let c = f.vars.len();
+        f.vars.push(Var { name: format!("$synccount{c}"), ty: e.ty.clone() });
+        let pred = std::mem::replace(pred.as_mut(), Expr::new(ExprKind::Var(p), BOOL, e.span));
+        pre.push(Stmt::Assign(p, pred));
+        pre.push(Stmt::Assign(c, e.clone()));
+        *e = Expr::new(ExprKind::Var(c), e.ty.clone(), e.span);
+    }
+}
+
 pub fn expand_warps(f: &mut Function) -> Result<(), Diagnostic> {
     let mut body = std::mem::take(&mut f.body);
     expand_block(f, &mut body)?;

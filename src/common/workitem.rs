@@ -12,6 +12,7 @@
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::ir::{BinOp, Block, Expr, ExprKind, Function, GpuReg, Stmt, Var, VarId};
+use crate::common::privatize::{block_local_arrays, privatizable, PrivateArray};
 use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
 
 /// Register parameters of the thread function, in order.
@@ -37,6 +38,15 @@ pub struct Lowered {
     /// The per-thread function a barrier-free kernel's block function calls; a kernel with
     /// barriers is a single block function.
     pub thread: Option<Function>,
+    /// The same functions with plain updates of the arrays a launcher may privatize per
+    /// worker (see `privatize.rs`); None when the kernel has no such array.
+    pub private: Option<Private>,
+}
+
+pub struct Private {
+    pub block: Function,
+    pub thread: Option<Function>,
+    pub arrays: Vec<PrivateArray>,
 }
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -50,10 +60,77 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
     }
     let mut expanded = kernel.clone();
     crate::common::regions::expand_warps(&mut expanded)?;
+    crate::common::regions::hoist_barrier_counts(&mut expanded)?;
     let kernel = &expanded;
-    if crate::common::regions::contains_barrier(&kernel.body) {
-        return with_barriers(kernel);
+    let block_local = block_local_arrays(kernel);
+    let private_arrays = privatizable(kernel);
+    let mut lowered = if crate::common::regions::contains_barrier(&kernel.body) { with_barriers(kernel)? } else { without_barriers(kernel)? };
+    match &mut lowered.thread {
+        Some(thread) => thread.plain_atomics = block_local,
+        None => lowered.block.plain_atomics = block_local,
     }
+    if !private_arrays.is_empty() {
+        // Kernel parameters keep their variable numbers in the thread function (and in
+        // the block function of a kernel with barriers).
+        let params: Vec<VarId> = private_arrays.iter().map(|a| kernel.params[a.param]).collect();
+        let mut block = lowered.block.clone();
+        block.symbol = format!("{}.private", block.symbol);
+        let thread = lowered.thread.as_ref().map(|t| {
+            let mut t = t.clone();
+            let renamed = format!("{}.private", t.symbol);
+            let old = std::mem::replace(&mut t.symbol, renamed);
+            rename_calls(&mut block.body, &old, &t.symbol);
+            block.callees = vec![t.symbol.clone()];
+            t.plain_atomics.extend(&params);
+            t
+        });
+        let mut thread = thread;
+        match &mut thread {
+            Some(t) => {
+                let nk = kernel.params.len();
+                let mut assigned = std::collections::HashSet::new();
+                crate::common::privatize::assigned_vars(&t.body, &mut assigned);
+                // Block index, block and grid dimensions; scalar arguments never rebound.
+                let mut uniform: std::collections::HashSet<VarId> = t.params[nk + 3..nk + 12].iter().copied().collect();
+                uniform.extend(kernel.params.iter().copied().filter(|p| kernel.vars[*p].ty.scalar().is_some() && !assigned.contains(p)));
+                let block_params = kernel.params.iter().copied().zip(block.params[BLOCK_PARAMS..].iter().copied()).collect();
+                crate::common::privatize::accumulate_per_block(&mut block, t, &params, &uniform, &block_params);
+            }
+            None => block.plain_atomics.extend(&params),
+        }
+        lowered.private = Some(Private { block, thread, arrays: private_arrays });
+    }
+    Ok(lowered)
+}
+
+fn rename_calls(b: &mut Block, from: &str, to: &str) {
+    fn expr(e: &mut Expr, from: &str, to: &str) {
+        if let ExprKind::Call(symbol, _) = &mut e.kind {
+            if symbol == from {
+                *symbol = to.to_string();
+            }
+        }
+        for c in e.children_mut() {
+            expr(c, from, to);
+        }
+    }
+    for s in b.iter_mut() {
+        match s {
+            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => expr(e, from, to),
+            Stmt::If { then_body, else_body, .. } => {
+                rename_calls(then_body, from, to);
+                rename_calls(else_body, from, to);
+            }
+            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
+                rename_calls(body, from, to);
+                rename_calls(orelse, from, to);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn without_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let mut thread = kernel.clone();
     thread.symbol = format!("{}.thread", kernel.symbol);
     let first_reg = thread.vars.len();
@@ -129,8 +206,9 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
         body,
         callees: vec![thread.symbol.clone()],
         per_thread: None,
+        plain_atomics: vec![],
     };
-    Ok(Lowered { block: over_block_range(block), thread: Some(thread) })
+    Ok(Lowered { block: over_block_range(block), thread: Some(thread), private: None })
 }
 
 /// Turn a block function (taking the block index x, y, z first) into one that runs a
@@ -206,7 +284,7 @@ fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
     let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone());
     let block = crate::common::regions::split(&f, &mut splitter, shared_init, params, locals)?;
-    Ok(Lowered { block: over_block_range(block), thread: None })
+    Ok(Lowered { block: over_block_range(block), thread: None, private: None })
 }
 
 struct Rewriter<'a> {
@@ -317,57 +395,12 @@ impl Rewriter<'_> {
                 self.expr(value)
             }
             _ => {
-                for child in children(e) {
+                for child in e.children_mut() {
                     self.expr(child)?;
                 }
                 Ok(())
             }
         }
-    }
-}
-
-/// The sub-expressions of an expression, mutably.
-fn children(e: &mut Expr) -> Vec<&mut Expr> {
-    match &mut e.kind {
-        ExprKind::Cast(x)
-        | ExprKind::Unary(_, x)
-        | ExprKind::Truth(x)
-        | ExprKind::TupleGet(x, _)
-        | ExprKind::ArrayShape(x, _)
-        | ExprKind::ArraySize(x)
-        | ExprKind::IsNone(x)
-        | ExprKind::Unwrap(x)
-        | ExprKind::Transpose(x)
-        | ExprKind::ThreadSlot(_, x) => vec![x.as_mut()],
-        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
-            vec![a.as_mut(), b.as_mut()]
-        }
-        ExprKind::IfElse(c, a, b) => vec![c.as_mut(), a.as_mut(), b.as_mut()],
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::Math(_, items) | ExprKind::Atomic(_, items) | ExprKind::ArrayEmpty(items) => {
-            items.iter_mut().collect()
-        }
-        ExprKind::ArrayGet(a, idx) | ExprKind::Reshape(a, idx) => std::iter::once(a.as_mut()).chain(idx.iter_mut()).collect(),
-        ExprKind::Map { inputs, body, shape } => {
-            let mut v: Vec<&mut Expr> = inputs.iter_mut().collect();
-            v.push(body.as_mut());
-            if let Some(s) = shape {
-                v.extend(s.iter_mut());
-            }
-            v
-        }
-        ExprKind::ArrayView(a, items) => {
-            let mut v = vec![a.as_mut()];
-            for it in items {
-                match it {
-                    crate::common::ir::SliceItem::Index(i) => v.push(i),
-                    crate::common::ir::SliceItem::Range(a, b, c) => v.extend([a, b, c].into_iter().flatten()),
-                }
-            }
-            v
-        }
-        // Statements inside a block expression come from the front end's own expansions
-        // (np.nonzero ...), which never contain kernel registers.
-        _ => vec![],
     }
 }
 

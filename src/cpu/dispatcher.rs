@@ -6,7 +6,8 @@ use crate::common::ir::Function;
 use crate::common::signature::parse_signature;
 use crate::common::types::{slot_count, Type};
 use crate::cpu::boxing::{box_value, convertible, describe_python_type, typeof_arg, unbox, unbox_exact, SlotBuf};
-use crate::cpu::jit::{compile_unit, EntryFn};
+use crate::cpu::jit::{compile_unit_entries, EntryFn};
+use crate::cpu::launch::{ArraySlots, PrivateArg, PrivateVariant};
 use crate::cpu::lower::LowerOptions;
 use crate::cpu::runtime::ExcInfo;
 use crate::driver::registry::{infer_unit, register};
@@ -22,6 +23,8 @@ pub struct Overload {
     pub typed: Arc<Function>,
     pub llvm_ir: String,
     ret_slots: usize,
+    /// Kernels only: the variant with per-worker copies of some arrays.
+    private: Option<PrivateVariant>,
 }
 
 #[pyclass(module = "ferrumba._core", dict, weakref, frozen, subclass)]
@@ -133,7 +136,7 @@ impl Dispatcher {
         let entry = ov.entry;
         let g = [grid.0, grid.1, grid.2];
         let threads = block.0 * block.1 * block.2;
-        let failed = py.detach(move || crate::cpu::launch::run_blocks(entry, &all, g, threads));
+        let failed = py.detach(|| crate::cpu::launch::run_blocks(entry, &all, g, threads, ov.private.as_ref()));
         match failed {
             None => Ok(()),
             Some(r) => Err(raised(py, &ExcInfo { class: r.class as *const _, message: r.message as *const _ })),
@@ -339,19 +342,34 @@ impl Dispatcher {
             }
             let lowered;
             let mut funcs: Vec<&Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
-            let mut entry_symbol = unit.entry.symbol.clone();
+            let mut entry_symbols = vec![unit.entry.symbol.as_str()];
+            let mut private_arrays = vec![];
             if self.kernel {
                 // Kernels run on the host through the work-item pass: the unit's entry is
                 // the block function, which calls the kernel body per thread.
                 lowered = crate::common::workitem::to_host(&unit.entry).map_err(|d| (d, Some(unit.source.clone())))?;
                 funcs.remove(0);
-                if let Some(thread) = &lowered.thread {
-                    funcs.insert(0, thread);
+                let mut kernel_funcs = vec![&lowered.block];
+                kernel_funcs.extend(&lowered.thread);
+                entry_symbols = vec![lowered.block.symbol.as_str()];
+                if let Some(p) = &lowered.private {
+                    kernel_funcs.push(&p.block);
+                    kernel_funcs.extend(&p.thread);
+                    entry_symbols.push(p.block.symbol.as_str());
+                    private_arrays = p.arrays.clone();
                 }
-                funcs.insert(0, &lowered.block);
-                entry_symbol = lowered.block.symbol.clone();
+                funcs.splice(0..0, kernel_funcs);
             }
-            let cu = compile_unit(&funcs, &entry_symbol, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
+            let cu = compile_unit_entries(&funcs, &entry_symbols, &self.lower).map_err(|d| (d, Some(unit.source.clone())))?;
+            let private = cu.more_entries.first().map(|&entry| {
+                let all = launch_array_slots(types);
+                let at = |param: usize| all.iter().find(|(p, _)| *p == param).map(|(_, a)| *a).expect("a privatized parameter is an array");
+                let arrays = private_arrays
+                    .iter()
+                    .map(|a| PrivateArg { at: at(a.param), dtype: types[a.param].array().expect("array parameter").dtype, merge: a.merge })
+                    .collect();
+                PrivateVariant { entry, arrays, all_arrays: all.into_iter().map(|(_, a)| a).collect() }
+            });
             Ok(Overload {
                 args: types.to_vec(),
                 ret: unit.entry.ret.clone(),
@@ -359,6 +377,7 @@ impl Dispatcher {
                 typed: unit.entry.clone(),
                 llvm_ir: cu.llvm_ir,
                 ret_slots: slot_count(&unit.entry.ret),
+                private,
             })
         }));
         let ov = match compiled {
@@ -427,4 +446,29 @@ fn raised(py: Python<'_>, exc: &ExcInfo) -> PyErr {
         Ok(v) => PyErr::from_value(v),
         Err(e) => e,
     }
+}
+
+/// Where each array argument of a kernel launch sits among the launch's slots (the block
+/// function's launch parameters first, then the arguments'), with the argument it is in.
+fn launch_array_slots(types: &[Type]) -> Vec<(usize, ArraySlots)> {
+    fn walk(t: &Type, param: usize, slot: usize, out: &mut Vec<(usize, ArraySlots)>) {
+        match t {
+            Type::Array(a) => out.push((param, ArraySlots { slot, ndim: a.ndim as usize })),
+            Type::Tuple(items) => {
+                let mut at = slot;
+                for it in items {
+                    walk(it, param, at, out);
+                    at += slot_count(it);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = vec![];
+    let mut slot = crate::common::workitem::BLOCK_PARAMS;
+    for (param, t) in types.iter().enumerate() {
+        walk(t, param, slot, &mut out);
+        slot += slot_count(t);
+    }
+    out
 }

@@ -4,7 +4,7 @@
 
 use crate::common::diagnostic::Diagnostic;
 use crate::common::ir::Function;
-use crate::cpu::lower::{lower_unit, LowerOptions};
+use crate::cpu::lower::{lower_unit_with_entries, LowerOptions};
 use inkwell::context::Context;
 use inkwell::memory_buffer::MemoryBuffer;
 use inkwell::passes::PassBuilderOptions;
@@ -17,6 +17,8 @@ pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64, *mut crate::cpu::r
 
 pub struct CompiledUnit {
     pub entry: EntryFn,
+    /// The entries of `compile_unit_entries` after the first, in order.
+    pub more_entries: Vec<EntryFn>,
     /// Optimized LLVM IR of the whole unit, for `inspect_llvm()`.
     pub llvm_ir: String,
 }
@@ -49,6 +51,12 @@ fn host_machine() -> Result<TargetMachine, Diagnostic> {
 }
 
 pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOptions) -> Result<CompiledUnit, Diagnostic> {
+    compile_unit_entries(funcs, &[entry_symbol], options)
+}
+
+/// One module, one optimization run, several functions callable from the host.
+pub fn compile_unit_entries(funcs: &[&Function], entry_symbols: &[&str], options: &LowerOptions) -> Result<CompiledUnit, Diagnostic> {
+    let entry_symbol = entry_symbols[0];
     init();
     let timing = std::env::var_os("FERRUMBA_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -57,7 +65,7 @@ pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOpti
     let machine = host_machine()?;
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
-    lower_unit(ctx, &module, funcs, options)?;
+    lower_unit_with_entries(ctx, &module, funcs, options, entry_symbols)?;
     let t_lower = t0.elapsed();
     let pass_options = PassBuilderOptions::create();
     pass_options.set_loop_vectorization(true);
@@ -77,9 +85,10 @@ pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOpti
             engine.add_global_mapping(&f, addr);
         }
     }
-    let addr = engine
-        .get_function_address(&format!("{entry_symbol}.entry"))
-        .map_err(|e| Diagnostic::internal(format!("JIT lookup of {entry_symbol}: {e:?}")))?;
+    let mut addrs = vec![];
+    for symbol in entry_symbols {
+        addrs.push(engine.get_function_address(&format!("{symbol}.entry")).map_err(|e| Diagnostic::internal(format!("JIT lookup of {symbol}: {e:?}")))?);
+    }
     if timing {
         eprintln!(
             "ferrumba: {entry_symbol}: lower {:.1} ms, optimize {:.1} ms, machine code {:.1} ms",
@@ -91,8 +100,9 @@ pub fn compile_unit(funcs: &[&Function], entry_symbol: &str, options: &LowerOpti
     // The engine owns the module and the machine code; both must outlive every call.
     std::mem::forget(engine);
     std::mem::forget(module);
-    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(addr) };
-    Ok(CompiledUnit { entry, llvm_ir })
+    let mut entries = addrs.into_iter().map(|addr| unsafe { std::mem::transmute::<usize, EntryFn>(addr) });
+    let entry = entries.next().expect("at least one entry");
+    Ok(CompiledUnit { entry, more_entries: entries.collect(), llvm_ir })
 }
 
 /// Host assembly of an LLVM IR module (for `inspect_asm()`), generated on demand.

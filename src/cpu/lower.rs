@@ -36,16 +36,22 @@ pub struct LowerOptions {
 
 /// Emit every function of a compile unit into `module`, each with its entry wrapper.
 pub fn lower_unit<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, funcs: &[&Function], options: &LowerOptions) -> R<()> {
+    // Only the unit's entry is called from Python; the others are inlined or called
+    // natively. (A GPU kernel gets its own wrapper, made by src/cuda.)
+    let entries: Vec<&str> = if options.gpu { vec![] } else { funcs.iter().take(1).map(|f| f.symbol.as_str()).collect() };
+    lower_unit_with_entries(ctx, module, funcs, options, &entries)
+}
+
+/// `lower_unit` with host entry wrappers (`<symbol>.entry`) for each function in `entries`.
+pub fn lower_unit_with_entries<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, funcs: &[&Function], options: &LowerOptions, entries: &[&str]) -> R<()> {
     // Declare all first so that calls (including recursive ones) resolve.
     for f in funcs {
         declare(ctx, module, f);
     }
-    for (i, f) in funcs.iter().enumerate() {
+    for f in funcs {
         let mut l = Lowerer::new(ctx, module, f, options);
         l.lower_body()?;
-        // Only the unit's entry is called from Python; the others are inlined or called
-        // natively. (A GPU kernel gets its own wrapper, made by src/cuda.)
-        if i == 0 && !options.gpu {
+        if entries.contains(&f.symbol.as_str()) {
             emit_entry_wrapper(ctx, module, f, l.llfunc)?;
         }
     }

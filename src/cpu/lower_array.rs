@@ -3,7 +3,7 @@
 
 use crate::common::diagnostic::Diagnostic;
 use crate::common::ir::{Expr, ExprKind, SliceItem};
-use crate::common::types::{ArrayType, Layout, Type};
+use crate::common::types::{ArrayType, Layout, Scalar, Type};
 use crate::cpu::lower::{Lowerer, R};
 use crate::cpu::lower_types::{array_struct, ie, memory_type, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES};
 use inkwell::types::BasicType;
@@ -128,8 +128,25 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 strides.reverse();
                 Ok(self.make_array(nd, meminfo, parent, data, &dims, &strides)?.into())
             }
+            ExprKind::ExpandDims(base, at) => self.expand_dims(base, at),
             _ => Err(Diagnostic::internal("lower_array_expr on a non-array expression")),
         }
+    }
+
+    /// `base` with a new dimension of length 1 and stride 0 at each position of `at`
+    /// (positions of the result, increasing), as NumPy's `np.newaxis` makes them.
+    fn expand_dims(&mut self, base: &Expr, at: &[usize]) -> R<BasicValueEnum<'ctx>> {
+        let nd = base.ty.array().expect("expand_dims of an array").ndim;
+        let bv = self.expr(base)?;
+        let sv = bv.into_struct_value();
+        let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+        let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+        let (data, mut dims, mut strides) = self.array_parts(bv, nd)?;
+        for &k in at {
+            dims.insert(k, self.i64c(1));
+            strides.insert(k, self.i64c(0));
+        }
+        Ok(self.make_array(dims.len() as u32, meminfo, parent, data, &dims, &strides)?.into())
     }
 
     /// New dimensions over the same C-contiguous data; a -1 dimension takes what is left
@@ -250,7 +267,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     /// A read-modify-write of one array element as a single atomic instruction (so blocks
-    /// running on different cores see each other's updates); returns the old value.
+    /// running on different cores see each other's updates); returns the old value. Arrays
+    /// only one OS thread touches during a launch (`plain_atomics`) get a plain load, op,
+    /// store instead: same result, a fraction of the cost.
     fn atomic(&mut self, op: crate::common::ir::AtomicOp, args: &[Expr], ty: &Type) -> R<BasicValueEnum<'ctx>> {
         use crate::common::ir::AtomicOp as A;
         use inkwell::AtomicOrdering::SequentiallyConsistent as SeqCst;
@@ -265,6 +284,25 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let ptr = self.element_ptr(av, &array.ty, &idx, array.span)?;
         let s = ty.scalar().expect("atomic element");
         let value = self.expr(&args[1 + ndim])?;
+        let plain = !self.options.gpu && matches!(array.kind, ExprKind::Var(v) if self.func.plain_atomics.contains(&v));
+        if plain {
+            let elem = self.ty(ty);
+            let old = self.builder.build_load(elem, ptr, "old").map_err(ie)?;
+            let operand = if op == A::Cas { self.expr(&args[2 + ndim])? } else { value };
+            let new = self.atomic_update(op, s, old, value, operand)?;
+            self.builder.build_store(ptr, new).map_err(ie)?;
+            return Ok(old);
+        }
+        if self.options.gpu && matches!(op, A::Inc | A::Dec) && s.itemsize() == 4 {
+            // PTX has atom.inc/dec.u32, but LLVM 19's NVPTX backend expands `uinc_wrap` into
+            // a compare-and-swap loop.
+            let i32t = self.ctx.i32_type();
+            let fn_ty = i32t.fn_type(&[self.ctx.ptr_type(AddressSpace::default()).into(), i32t.into()], false);
+            let text = format!("atom.{}.u32 $0, [$1], $2;", if op == A::Inc { "inc" } else { "dec" });
+            let asm = self.ctx.create_inline_asm(fn_ty, text, "=r,l,r,~{memory}".into(), true, false, None, false);
+            let call = self.builder.build_indirect_call(fn_ty, asm, &[ptr.into(), value.into()], "old").map_err(ie)?;
+            return call.try_as_basic_value().basic().ok_or_else(|| crate::common::diagnostic::Diagnostic::internal("inline asm without a value"));
+        }
         if op == A::Cas {
             let new = self.expr(&args[2 + ndim])?;
             let pair = self.builder.build_cmpxchg(ptr, value, new, SeqCst, SeqCst).map_err(ie)?;
@@ -284,6 +322,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             (A::And, _) => Rmw::And,
             (A::Or, _) => Rmw::Or,
             (A::Xor, _) => Rmw::Xor,
+            (A::Inc, _) => Rmw::UIncWrap,
+            (A::Dec, _) => Rmw::UDecWrap,
             (A::Cas, _) => unreachable!(),
         };
         let old = if s.is_float() {
@@ -297,6 +337,56 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             self.builder.build_atomicrmw(rmw, ptr, value.into_int_value(), SeqCst).map_err(ie)?.into()
         };
         Ok(old)
+    }
+
+    /// The value an atomic stores, from the old one: the same rule the atomic instruction
+    /// applies (`maxnum` for floats, CUDA's wrap-around for inc/dec). For a compare-and-swap
+    /// `value` is the expected old value and `operand` the new one.
+    fn atomic_update(&mut self, op: crate::common::ir::AtomicOp, s: Scalar, old: BasicValueEnum<'ctx>, value: BasicValueEnum<'ctx>, operand: BasicValueEnum<'ctx>) -> R<BasicValueEnum<'ctx>> {
+        use crate::common::ir::AtomicOp as A;
+        use inkwell::IntPredicate as P;
+        let b = &self.builder;
+        if s.is_float() {
+            let (o, v) = (old.into_float_value(), value.into_float_value());
+            return Ok(match op {
+                A::Add => b.build_float_add(o, v, "new").map_err(ie)?.into(),
+                A::Sub => b.build_float_sub(o, v, "new").map_err(ie)?.into(),
+                A::Exch => value,
+                A::Max | A::Min => {
+                    let f = self.intrinsic(if op == A::Max { "llvm.maxnum" } else { "llvm.minnum" }, &[old.get_type()])?;
+                    self.builder.build_call(f, &[o.into(), v.into()], "new").map_err(ie)?.try_as_basic_value().basic().expect("maxnum value")
+                }
+                _ => return Err(crate::common::diagnostic::Diagnostic::internal(format!("atomic {op:?} on floats"))),
+            });
+        }
+        let (o, v) = (old.into_int_value(), value.into_int_value());
+        let signed = s.is_signed();
+        let pick = |cond: inkwell::values::IntValue<'ctx>, a: inkwell::values::IntValue<'ctx>, c: inkwell::values::IntValue<'ctx>| -> R<BasicValueEnum<'ctx>> {
+            Ok(b.build_select(cond, a, c, "new").map_err(ie)?)
+        };
+        let one = o.get_type().const_int(1, false);
+        let zero = o.get_type().const_zero();
+        Ok(match op {
+            A::Add => b.build_int_add(o, v, "new").map_err(ie)?.into(),
+            A::Sub => b.build_int_sub(o, v, "new").map_err(ie)?.into(),
+            A::And => b.build_and(o, v, "new").map_err(ie)?.into(),
+            A::Or => b.build_or(o, v, "new").map_err(ie)?.into(),
+            A::Xor => b.build_xor(o, v, "new").map_err(ie)?.into(),
+            A::Exch => value,
+            A::Max => pick(b.build_int_compare(if signed { P::SGT } else { P::UGT }, o, v, "gt").map_err(ie)?, o, v)?,
+            A::Min => pick(b.build_int_compare(if signed { P::SLT } else { P::ULT }, o, v, "lt").map_err(ie)?, o, v)?,
+            A::Cas => pick(b.build_int_compare(P::EQ, o, v, "eq").map_err(ie)?, operand.into_int_value(), o)?,
+            A::Inc => {
+                let wraps = b.build_int_compare(P::UGE, o, v, "wraps").map_err(ie)?;
+                pick(wraps, zero, b.build_int_add(o, one, "inc").map_err(ie)?)?
+            }
+            A::Dec => {
+                let is_zero = b.build_int_compare(P::EQ, o, zero, "zero").map_err(ie)?;
+                let above = b.build_int_compare(P::UGT, o, v, "above").map_err(ie)?;
+                let reset = b.build_or(is_zero, above, "reset").map_err(ie)?;
+                pick(reset, v, b.build_int_sub(o, one, "dec").map_err(ie)?)?
+            }
+        })
     }
 
     fn call_runtime_ptr(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], out: PointerValue<'ctx>) -> R<()> {

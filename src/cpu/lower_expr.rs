@@ -183,10 +183,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let ptr = unsafe { self.builder.build_in_bounds_gep(elem, self.vars[*v], &[tid], "lane").map_err(ie)? };
                 self.builder.build_load(elem, ptr, "lane").map_err(ie)?
             }
-            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) | ExprKind::Warp(..) if self.options.gpu => {
+            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::BarrierCount(_) | ExprKind::SharedArray(_) | ExprKind::Warp(..) if self.options.gpu => {
                 self.lower_gpu_expr(e)?
             }
-            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::SharedArray(_) | ExprKind::Warp(..) => {
+            ExprKind::GpuReg(_) | ExprKind::Barrier | ExprKind::BarrierCount(_) | ExprKind::SharedArray(_) | ExprKind::Warp(..) => {
                 return Err(crate::common::diagnostic::Diagnostic::internal("a CUDA operation reached the host backend without the work-item pass"))
             }
             ExprKind::Block(..)
@@ -197,6 +197,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             | ExprKind::MapIndex(_)
             | ExprKind::Reshape(..)
             | ExprKind::Transpose(_)
+            | ExprKind::ExpandDims(..)
             | ExprKind::LocalArray(_)
             | ExprKind::Atomic(..) => {
                 self.lower_array_expr(e)?

@@ -13,3 +13,4 @@ pub mod lower_types;
 pub mod memory;
 pub mod runtime;
 pub mod vectorcall;
+pub mod worker_pool;

@@ -63,6 +63,12 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.nvvm("llvm.nvvm.barrier0", &[], None)?;
                 Ok(self.ctx.const_struct(&[], false).into())
             }
+            ExprKind::BarrierCount(pred) => {
+                let i32t = self.ctx.i32_type();
+                let p = self.expr(pred)?.into_int_value();
+                let p = self.builder.build_int_z_extend(p, i32t, "pred").map_err(ie)?;
+                Ok(self.nvvm("llvm.nvvm.barrier0.popc", &[p.into()], Some(i32t.into()))?.expect("barrier count"))
+            }
             ExprKind::SharedArray(dims) => {
                 let a = e.ty.array().expect("shared array type");
                 let count: i64 = dims.iter().product();
