@@ -379,6 +379,35 @@ def test_warp_votes_and_shuffles_follow_cuda(target):
         assert np.all(mask[lanes] == (1 << len(lanes)) - 1)
 
 
+def warp_matches(x, same, uniform):
+    i = cuda.grid(1)
+    v = x[i]
+    same[i] = cuda.match_any_sync(0xFFFFFFFF, v)
+    uniform[i] = cuda.eq_sync(0xFFFFFFFF, v % 4)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float64])
+@pytest.mark.parametrize("seed", range(4))
+def test_match_any_and_eq_sync_follow_cuda(target, dtype, seed):
+    rng = np.random.default_rng(seed)
+    n = 96
+    # Few distinct values so that lanes match; some warps all multiples of 4.
+    x = rng.integers(0, 4, n).astype(dtype)
+    x[32:64] *= 4
+    if seed % 2:
+        x[64:] = 8
+    same = np.zeros(n, np.int64)
+    uniform = np.zeros(n, np.int64)
+    cuda.jit(warp_matches)[1, n](x, same, uniform)
+    for w in range(0, n, 32):
+        lanes = np.arange(w, w + 32)
+        for k in lanes:
+            assert same[k] == sum(1 << j for j in range(32) if x[w + j] == x[k])
+        truth = x[lanes] % 4 != 0
+        # eq_sync compares the predicates' truth, as numba.cuda documents.
+        assert np.all(uniform[lanes] == int(truth.all() or not truth.any()))
+
+
 def reverse_in_dynamic_shared(x, out):
     s = cuda.shared.array(0, np.float64)
     t = cuda.threadIdx.x

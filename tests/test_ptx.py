@@ -89,6 +89,13 @@ def test_ptx_uses_the_cuda_special_registers_and_barrier(tmp_path):
         assert needle in ptx, needle
 
 
+@pytest.mark.parametrize("cc", [(7, 0), (9, 0)], ids=lambda cc: f"sm_{cc[0]}{cc[1]}")
+def test_match_any_sync_assembles_from_volta_on(cc, tmp_path):
+    ptx, _ = cuda.compile_ptx(kernels.warp_matches, "void(float64[::1], int64[::1], int64[::1])", cc=cc)
+    assert "match.any.sync.b64" in ptx and "vote.sync.uni" in ptx
+    assemble(ptx, cc, tmp_path)
+
+
 def test_counting_barriers_and_inc_dec_use_the_native_instructions():
     ptx, _ = cuda.compile_ptx(atomics.block_votes, KERNELS["syncthreads_count"][0], cc=(8, 0))
     assert "bar.red.popc" in ptx

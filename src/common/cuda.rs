@@ -50,6 +50,7 @@ fn warp_op(name: &str) -> Option<WarpOp> {
         "all_sync" => WarpOp::All,
         "any_sync" => WarpOp::Any,
         "eq_sync" => WarpOp::Eq,
+        "match_any_sync" => WarpOp::MatchAny,
         "activemask" => WarpOp::ActiveMask,
         "syncwarp" => WarpOp::SyncWarp,
         _ => return None,
@@ -211,7 +212,7 @@ impl<'a> Typer<'a> {
         let want = match op {
             WarpOp::ActiveMask => 0,
             WarpOp::SyncWarp => rts.len().min(1),
-            WarpOp::Ballot | WarpOp::All | WarpOp::Any | WarpOp::Eq => 2,
+            WarpOp::Ballot | WarpOp::All | WarpOp::Any | WarpOp::Eq | WarpOp::MatchAny => 2,
             _ => 3,
         };
         if rts.len() != want {
@@ -220,6 +221,13 @@ impl<'a> Typer<'a> {
         let u32t = Type::Scalar(Scalar::U32);
         let ty = match op {
             WarpOp::ActiveMask | WarpOp::Ballot => u32t.clone(),
+            WarpOp::MatchAny => {
+                let v = &rts[1];
+                if !matches!(v.ty.scalar(), Some(s) if s.is_int() || s.is_float()) {
+                    return Err(Diagnostic::typing("bad-argument", format!("cuda.match_any_sync compares numbers, not {}", v.ty), span));
+                }
+                u32t.clone()
+            }
             WarpOp::SyncWarp => Type::NoneType,
             WarpOp::All | WarpOp::Any | WarpOp::Eq => I32,
             _ => {
@@ -234,8 +242,9 @@ impl<'a> Typer<'a> {
         for (i, a) in rts.into_iter().enumerate() {
             // Mask, lane, delta and width are integers; predicates are truth values.
             let a = match (op, i) {
-                (WarpOp::Ballot | WarpOp::All | WarpOp::Any, 1) => self.truth(a)?,
-                (WarpOp::Shfl | WarpOp::ShflUp | WarpOp::ShflDown | WarpOp::ShflXor, 1) | (WarpOp::Eq, 1) => a,
+                // numba.cuda.eq_sync compares the predicates' truth, not the values.
+                (WarpOp::Ballot | WarpOp::All | WarpOp::Any | WarpOp::Eq, 1) => self.truth(a)?,
+                (WarpOp::Shfl | WarpOp::ShflUp | WarpOp::ShflDown | WarpOp::ShflXor | WarpOp::MatchAny, 1) => a,
                 _ => self.index_int(a, span)?,
             };
             args.push(a);

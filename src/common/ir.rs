@@ -104,7 +104,10 @@ pub enum WarpOp {
     Ballot,
     All,
     Any,
+    /// `eq_sync`: whether the predicate's truth is the same on every lane.
     Eq,
+    /// `match_any_sync`: the lanes whose value equals this lane's.
+    MatchAny,
     ActiveMask,
     SyncWarp,
 }
@@ -270,6 +273,7 @@ macro_rules! expr_children {
             | ExprKind::IsNone(x)
             | ExprKind::Unwrap(x)
             | ExprKind::Transpose(x)
+            | ExprKind::ExpandDims(x, _)
             | ExprKind::BarrierCount(x)
             | ExprKind::ThreadSlot(_, x) => vec![x.$as()],
             ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::TupleGetDyn(a, b) => {
@@ -302,7 +306,19 @@ macro_rules! expr_children {
                 v
             }
             ExprKind::Block(_, value) => vec![value.$as()],
-            _ => vec![],
+            // Listed one by one so that a new variant must say what it contains.
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Complex(..)
+            | ExprKind::NoneValue
+            | ExprKind::Var(_)
+            | ExprKind::MapInput(_)
+            | ExprKind::MapIndex(_)
+            | ExprKind::GpuReg(_)
+            | ExprKind::Barrier
+            | ExprKind::SharedArray(_)
+            | ExprKind::LocalArray(_) => vec![],
         }
     };
 }

@@ -285,14 +285,19 @@ fn strip_done_check(s: Stmt) -> Stmt {
 /// `v = shfl_down_sync(mask, x, d)` becomes `$w = x; syncthreads(); v = <$w of the source
 /// lane, or own $w when the source lane is outside the warp>`. `ballot`, `all`, `any` and
 /// `eq` read the 32 lanes of the caller's warp the same way. Runs before the split.
-/// Give every `cuda.syncthreads_count(pred)` a statement of its own, `$c = count($p)`,
-/// with the predicate computed into `$p` just before it and `$c` used where the call was,
-/// so that the region splitter sees it as a barrier at statement level.
-pub fn hoist_barrier_counts(f: &mut Function) -> Result<(), Diagnostic> {
+/// Give every collective operation (`cuda.syncthreads_count(pred)`, warp intrinsics) a
+/// statement of its own, `$c = <operation>`, just before the statement that used it (which
+/// reads `$c` instead), so that the region splitter and the warp expansion find them at
+/// statement level.
+pub fn hoist_collectives(f: &mut Function) -> Result<(), Diagnostic> {
     let mut body = std::mem::take(&mut f.body);
     let result = hoist_block(f, &mut body);
     f.body = body;
     result
+}
+
+fn is_collective(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::BarrierCount(_) | ExprKind::Warp(..))
 }
 
 fn hoist_block(f: &mut Function, b: &mut Block) -> Result<(), Diagnostic> {
@@ -313,16 +318,20 @@ fn hoist_block(f: &mut Function, b: &mut Block) -> Result<(), Diagnostic> {
                 hoist_block(f, orelse)?;
             }
             Stmt::While { cond, body, orelse } => {
-                if format!("{:?}", cond.kind).contains("BarrierCount(") {
-                    return Err(Diagnostic::typing("unsupported", "cuda.syncthreads_count/and/or in a while condition is not supported on the CPU target", cond.span)
+                let mut found = vec![];
+                hoist_expr(f, &mut cond.clone(), &mut found);
+                if !found.is_empty() {
+                    return Err(Diagnostic::typing("unsupported", "on the CPU target a while condition cannot call cuda.syncthreads_count/and/or or a warp intrinsic", cond.span)
                         .with_hint("compute it into a variable before the loop and again at the end of the loop body"));
                 }
                 hoist_block(f, body)?;
                 hoist_block(f, orelse)?;
             }
-            Stmt::Assign(_, Expr { kind: ExprKind::BarrierCount(pred), .. }) => {
-                // Already in statement form; only the predicate may hold another count.
-                hoist_expr(f, pred, &mut pre);
+            // Already in statement form; only the operands may hold another one.
+            Stmt::Assign(_, e) | Stmt::Eval(e) if is_collective(e) => {
+                for c in e.children_mut() {
+                    hoist_expr(f, c, &mut pre);
+                }
             }
             Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => hoist_expr(f, e, &mut pre),
             Stmt::Store { array, indices, value, .. } => {
@@ -332,6 +341,7 @@ fn hoist_block(f: &mut Function, b: &mut Block) -> Result<(), Diagnostic> {
                 }
                 hoist_expr(f, value, &mut pre);
             }
+            Stmt::Print(items) => items.iter_mut().for_each(|e| hoist_expr(f, e, &mut pre)),
             _ => {}
         }
         out.extend(pre);
@@ -345,15 +355,11 @@ fn hoist_expr(f: &mut Function, e: &mut Expr, pre: &mut Block) {
     for child in e.children_mut() {
         hoist_expr(f, child, pre);
     }
-    if let ExprKind::BarrierCount(pred) = &mut e.kind {
-        let p = f.vars.len();
-        f.vars.push(Var { name: format!("$syncpred{p}"), ty: BOOL });
+    if is_collective(e) {
         let c = f.vars.len();
-        f.vars.push(Var { name: format!("$synccount{c}"), ty: e.ty.clone() });
-        let pred = std::mem::replace(pred.as_mut(), Expr::new(ExprKind::Var(p), BOOL, e.span));
-        pre.push(Stmt::Assign(p, pred));
-        pre.push(Stmt::Assign(c, e.clone()));
-        *e = Expr::new(ExprKind::Var(c), e.ty.clone(), e.span);
+        f.vars.push(Var { name: format!("$collective{c}"), ty: e.ty.clone() });
+        let value = std::mem::replace(e, Expr::new(ExprKind::Var(c), e.ty.clone(), e.span));
+        pre.push(Stmt::Assign(c, value));
     }
 }
 
@@ -476,7 +482,7 @@ fn expand_one(f: &mut Function, target: VarId, op: crate::common::ir::WarpOp, ar
             let ok = Expr::new(ExprKind::And(bx(in_warp), bx(exists)), BOOL, span);
             Expr::new(ExprKind::IfElse(bx(ok), bx(slot(target_tid, &ty)), bx(own)), ty.clone(), span)
         }
-        W::Ballot | W::All | W::Any | W::Eq => {
+        W::Ballot | W::All | W::Any | W::Eq | W::MatchAny => {
             // acc over the warp's lanes, in a block expression with its own loop.
             let acc = f.vars.len();
             f.vars.push(Var { name: format!("$warpacc{acc}"), ty: I64 });
@@ -486,7 +492,7 @@ fn expand_one(f: &mut Function, target: VarId, op: crate::common::ir::WarpOp, ar
             let exists = cmp(CmpOp::Lt, kth.clone(), nthreads.clone());
             let lane_value = slot(kth, &f.vars[w].ty);
             let hit = match op {
-                W::Eq => Expr::new(ExprKind::Compare(CmpOp::Eq, bx(lane_value), bx(own.clone())), BOOL, span),
+                W::Eq | W::MatchAny => Expr::new(ExprKind::Compare(CmpOp::Eq, bx(lane_value), bx(own.clone())), BOOL, span),
                 _ => lane_value,
             };
             let acc_e = Expr::new(ExprKind::Var(acc), I64, span);
@@ -513,7 +519,7 @@ fn expand_one(f: &mut Function, target: VarId, op: crate::common::ir::WarpOp, ar
                 Stmt::ForRange { var: k, start: i64e(0), stop: i64e(32), step: i64e(1), body, orelse: vec![] },
             ];
             let result = match op {
-                W::Ballot => Expr::new(ExprKind::Cast(bx(acc_e)), ty.clone(), span),
+                W::Ballot | W::MatchAny => Expr::new(ExprKind::Cast(bx(acc_e)), ty.clone(), span),
                 W::Any => Expr::new(ExprKind::Cast(bx(cmp(CmpOp::Ne, acc_e, i64e(0)))), ty.clone(), span),
                 _ => Expr::new(ExprKind::Cast(bx(cmp(CmpOp::Eq, acc_e, em))), ty.clone(), span),
             };

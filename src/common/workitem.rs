@@ -59,8 +59,8 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
             .with_hint("write results into an array argument"));
     }
     let mut expanded = kernel.clone();
+    crate::common::regions::hoist_collectives(&mut expanded)?;
     crate::common::regions::expand_warps(&mut expanded)?;
-    crate::common::regions::hoist_barrier_counts(&mut expanded)?;
     let kernel = &expanded;
     let block_local = block_local_arrays(kernel);
     let private_arrays = privatizable(kernel);

@@ -138,7 +138,22 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let v = self.nvvm(name, &[m.into(), p.into()], Some(ret))?.unwrap().into_int_value();
                 Ok(self.builder.build_int_z_extend_or_bit_cast(v, self.ty(ty).into_int_type(), "vote").map_err(ie)?.into())
             }
-            WarpOp::Eq => Err(Diagnostic::typing("unsupported-on-gpu", "cuda.eq_sync is not supported on the GPU target yet", Default::default())),
+            WarpOp::Eq => {
+                let m = mask(self, vals[0])?;
+                let v = self.nvvm("llvm.nvvm.vote.uni.sync", &[m.into(), vals[1]], Some(self.ctx.bool_type().into()))?.unwrap().into_int_value();
+                Ok(self.builder.build_int_z_extend_or_bit_cast(v, self.ty(ty).into_int_type(), "vote").map_err(ie)?.into())
+            }
+            WarpOp::MatchAny => {
+                // match.any.sync (sm_70+) compares 32- or 64-bit patterns.
+                let m = mask(self, vals[0])?;
+                let value = vals[1];
+                let width = value.get_type().into_int_type_or_float_bits(self.ctx);
+                let bits = self.builder.build_bit_cast(value, self.int_of_width(width), "bits").map_err(ie)?.into_int_value();
+                let wide = if width > 32 { 64 } else { 32 };
+                let bits = self.builder.build_int_z_extend_or_bit_cast(bits, self.int_of_width(wide), "bits").map_err(ie)?;
+                let name = format!("llvm.nvvm.match.any.sync.i{wide}");
+                Ok(self.nvvm(&name, &[m.into(), bits.into()], Some(i32t.into()))?.unwrap())
+            }
             WarpOp::Shfl | WarpOp::ShflUp | WarpOp::ShflDown | WarpOp::ShflXor => {
                 let m = mask(self, vals[0])?;
                 let lane = self.builder.build_int_truncate_or_bit_cast(vals[2].into_int_value(), i32t, "lane").map_err(ie)?;
