@@ -1,6 +1,7 @@
 """@cuda.jit kernels on the CPU target, checked against NumPy. One set of kernels; the
 `target` parameter is where the GPU target will join (marked `gpu`, skipped without one)."""
 
+import inspect
 import math
 import warnings
 
@@ -318,7 +319,10 @@ def test_shared_memory_scan(target):
 
 
 def test_a_barrier_not_all_threads_reach_is_a_clear_error(target):
-    with pytest.raises(RuntimeError, match="divergent_barrier.*disagree.*syncthreads"):
+    line = divergent_barrier.__code__.co_firstlineno
+    body = inspect.getsource(divergent_barrier).splitlines()
+    cond_line = line + next(k for k, text in enumerate(body) if text.strip().startswith("if "))
+    with pytest.raises(RuntimeError, match=rf"divergent_barrier.*test_cuda_cpu.py, line {cond_line}\).*disagree.*syncthreads"):
         cuda.jit(divergent_barrier)[1, 32](np.zeros(1))
 
 

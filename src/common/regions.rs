@@ -9,7 +9,7 @@
 //! requires it): its condition or bounds are evaluated once, and a run-time check raises a
 //! clear error when the threads disagree, instead of hanging or computing garbage.
 
-use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::common::ir::{Block, CmpOp, Expr, ExprKind, Function, PerThread, Stmt, UnaryOp, Var, VarId};
 use crate::common::types::{Type, BOOL, I64};
 
@@ -50,17 +50,19 @@ pub struct Splitter {
     /// Set for a thread that has returned: it skips the rest of the kernel.
     pub done: VarId,
     pub kernel_name: String,
+    /// For naming the line in run-time errors.
+    source: SourceFile,
     uniform_count: usize,
 }
 
 impl Splitter {
-    pub fn new(vars: Vec<Var>, tx: VarId, ty: VarId, tz: VarId, bdim: [VarId; 3], kernel_name: String) -> Splitter {
+    pub fn new(vars: Vec<Var>, tx: VarId, ty: VarId, tz: VarId, bdim: [VarId; 3], kernel_name: String, source: SourceFile) -> Splitter {
         let mut vars = vars;
         let tid = vars.len();
         vars.push(Var { name: "$tid".into(), ty: I64 });
         let done = vars.len();
         vars.push(Var { name: "$returned".into(), ty: BOOL });
-        Splitter { vars, tx, ty, tz, tid, bdim, done, kernel_name, uniform_count: 0 }
+        Splitter { vars, tx, ty, tz, tid, bdim, done, kernel_name, source, uniform_count: 0 }
     }
 
     fn var(&self, v: VarId) -> Expr {
@@ -106,9 +108,10 @@ impl Splitter {
         out.extend(self.at_thread_zero());
         out.push(Stmt::Assign(u, e.clone()));
         let differs = Expr::new(ExprKind::Compare(CmpOp::Ne, bx(e.clone()), bx(self.var(u))), BOOL, e.span);
+        let (line, _) = self.source.line_col(e.span.start);
         let message = format!(
-            "in kernel '{}': the threads of a block disagree on {what} around cuda.syncthreads(); every thread of a block must reach the same barriers",
-            self.kernel_name
+            "in kernel '{}' ({}, line {line}): the threads of a block disagree on {what} around cuda.syncthreads(); every thread of a block must reach the same barriers",
+            self.kernel_name, self.source.filename
         );
         out.push(self.thread_loop(vec![Stmt::If {
             cond: differs,

@@ -10,7 +10,7 @@
 //! Kernels with `cuda.syncthreads()` are split into regions between barriers instead (see
 //! `regions.rs`).
 
-use crate::common::diagnostic::{Diagnostic, Span};
+use crate::common::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::common::ir::{BinOp, Block, Expr, ExprKind, Function, GpuReg, Stmt, Var, VarId};
 use crate::common::privatize::{block_local_arrays, privatizable, PrivateArray};
 use crate::common::types::{ArrayType, Layout, Scalar, Type, I64};
@@ -53,7 +53,8 @@ fn bx(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
 
-pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
+/// `source` is the kernel's source file, for run-time error messages that name a line.
+pub fn to_host(kernel: &Function, source: &SourceFile) -> Result<Lowered, Diagnostic> {
     if kernel.ret != Type::NoneType {
         return Err(Diagnostic::typing("kernel-returns", format!("a kernel cannot return a value (this one returns {})", kernel.ret), Span::default())
             .with_hint("write results into an array argument"));
@@ -64,7 +65,7 @@ pub fn to_host(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let kernel = &expanded;
     let block_local = block_local_arrays(kernel);
     let private_arrays = privatizable(kernel);
-    let mut lowered = if crate::common::regions::contains_barrier(&kernel.body) { with_barriers(kernel)? } else { without_barriers(kernel)? };
+    let mut lowered = if crate::common::regions::contains_barrier(&kernel.body) { with_barriers(kernel, source)? } else { without_barriers(kernel)? };
     match &mut lowered.thread {
         Some(thread) => thread.plain_atomics = block_local,
         None => lowered.block.plain_atomics = block_local,
@@ -259,7 +260,7 @@ fn bx_(e: Expr) -> Box<Expr> {
 
 /// A kernel with barriers: registers become block-function variables (thread indices are
 /// the thread loops' variables), then regions split at the barriers.
-fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
+fn with_barriers(kernel: &Function, source: &SourceFile) -> Result<Lowered, Diagnostic> {
     let mut f = kernel.clone();
     let first_reg = f.vars.len();
     for name in REGISTERS {
@@ -282,7 +283,7 @@ fn with_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
     let mut params = vec![reg(3), reg(4), reg(5), reg(9), reg(10), reg(11), reg(6), reg(7), reg(8), dynamic_bytes];
     params.extend(kernel.params.iter().copied());
     let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
-    let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone());
+    let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone(), source.clone());
     let block = crate::common::regions::split(&f, &mut splitter, shared_init, params, locals)?;
     Ok(Lowered { block: over_block_range(block), thread: None, private: None })
 }
@@ -445,7 +446,7 @@ mod tests {
     #[test]
     fn barrier_free_kernels_become_a_block_range_and_a_thread_function() {
         let k = kernel("def k(a):\n    i = cuda.grid(1)\n    if i < a.size:\n        a[i] = i\n");
-        let lowered = to_host(&k).expect("lowers");
+        let lowered = to_host(&k, &SourceFile::default()).expect("lowers");
         let thread = lowered.thread.expect("a thread function");
         assert_eq!(lowered.block.params.len(), BLOCK_PARAMS + 1);
         assert_eq!(thread.params.len(), 1 + REGISTERS.len());
@@ -458,7 +459,7 @@ mod tests {
         let k = kernel(
             "def k(a):\n    s = cuda.shared.array(32, float64)\n    t = cuda.threadIdx.x\n    s[t] = a[t]\n    cuda.syncthreads()\n    a[t] = s[31 - t]\n",
         );
-        let lowered = to_host(&k).expect("lowers");
+        let lowered = to_host(&k, &SourceFile::default()).expect("lowers");
         assert!(lowered.thread.is_none());
         let per_thread = lowered.block.per_thread.as_ref().expect("per-thread variables");
         let names: Vec<&str> = per_thread.vars.iter().map(|&v| lowered.block.vars[v].name.as_str()).collect();
@@ -470,6 +471,6 @@ mod tests {
     #[test]
     fn kernels_cannot_return_values() {
         let k = kernel("def k(a):\n    return a[0]\n");
-        assert!(to_host(&k).is_err());
+        assert!(to_host(&k, &SourceFile::default()).is_err());
     }
 }

@@ -347,7 +347,7 @@ impl Dispatcher {
             if self.kernel {
                 // Kernels run on the host through the work-item pass: the unit's entry is
                 // the block function, which calls the kernel body per thread.
-                lowered = crate::common::workitem::to_host(&unit.entry).map_err(|d| (d, Some(unit.source.clone())))?;
+                lowered = crate::common::workitem::to_host(&unit.entry, &unit.source).map_err(|d| (d, Some(unit.source.clone())))?;
                 funcs.remove(0);
                 let mut kernel_funcs = vec![&lowered.block];
                 kernel_funcs.extend(&lowered.thread);
