@@ -4,6 +4,7 @@
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{describe_value, int_constant, Typer, Value};
 use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, Stmt, UnaryOp};
+use crate::common::numpy::IndexPart;
 use crate::common::parse::span_of;
 use crate::common::resolve::GlobalValue;
 use crate::common::types::{arith_promote, unify, Scalar, Type, BOOL, F64, I64};
@@ -321,6 +322,12 @@ impl<'a> Typer<'a> {
         if common.is_complex() && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
             return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
         }
+        if op == BinOp::Pow && common.is_float() && (b.is_int() || b == Scalar::Bool) {
+            // float ** int by repeated squaring, as Numba does (its `int_power`).
+            let t = Type::Scalar(common);
+            let (x, n) = (self.coerce(l, &t, span)?, self.coerce(r, &I64, span)?);
+            return Ok(Expr::new(ExprKind::Math("powi", vec![x, n]), t, span));
+        }
         let (operand_ty, result_ty) = match op {
             // int / int computes in float64, as Python does.
             BinOp::TrueDiv if common.is_int() => (F64, F64),
@@ -544,23 +551,42 @@ impl<'a> Typer<'a> {
                 Ok(Expr::new(ExprKind::TupleGetDyn(bx(base), bx(i)), elem, span))
             }
             Type::Array(a) => {
-                let parts: Vec<&ast::Expr> = match index {
+                let raw: Vec<&ast::Expr> = match index {
                     ast::Expr::Tuple(t) => t.elts.iter().collect(),
                     other => vec![other],
                 };
-                if parts.iter().any(|p| matches!(p, ast::Expr::Slice(_))) || parts.len() < a.ndim as usize {
-                    return self.array_view(base, &parts, span);
+                let mut parts = vec![];
+                for p in raw {
+                    parts.push(match p {
+                        ast::Expr::Slice(s) => IndexPart::Slice(s),
+                        ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis) => IndexPart::Ellipsis,
+                        other => {
+                            let i = self.rt(other)?;
+                            if i.ty == Type::NoneType {
+                                IndexPart::NewAxis
+                            } else {
+                                IndexPart::Index(i, span_of(other))
+                            }
+                        }
+                    });
+                }
+                if parts.iter().any(|p| !matches!(p, IndexPart::Index(..))) || parts.len() < a.ndim as usize {
+                    return self.array_view(base, parts, span);
+                }
+                let mut given: Vec<Expr> = parts
+                    .into_iter()
+                    .map(|p| match p {
+                        IndexPart::Index(i, _) => i,
+                        _ => unreachable!("only integer indices are left"),
+                    })
+                    .collect();
+                if given.len() == 1 && given[0].ty.array().is_some() {
+                    // a[mask] and a[indices]: library code, like NumPy's other functions.
+                    let i = given.pop().expect("one index");
+                    return self.library_call("getitem_array", vec![base, i], span);
                 }
                 let mut indices = vec![];
-                if let [p] = parts.as_slice() {
-                    let i = self.rt(p)?;
-                    if i.ty.array().is_some() {
-                        // a[mask] and a[indices]: library code, like NumPy's other functions.
-                        return self.library_call("getitem_array", vec![base, i], span);
-                    }
-                }
-                for p in parts {
-                    let i = self.rt(p)?;
+                for i in given {
                     if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
                         return Err(Diagnostic::typing("unsupported", "indexing with arrays along several axes is not supported yet", span)
                             .with_hint("index with one boolean mask or one integer array"));
@@ -643,7 +669,8 @@ impl<'a> Typer<'a> {
     }
 
     pub(crate) fn store(&mut self, array: Expr, index: &ast::Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
-        if let (Type::Array(a), false) = (&array.ty, matches!(index, ast::Expr::Tuple(_) | ast::Expr::Slice(_))) {
+        let ellipsis = matches!(index, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis));
+        if let (Type::Array(a), false) = (&array.ty, ellipsis || matches!(index, ast::Expr::Tuple(_) | ast::Expr::Slice(_))) {
             let i = self.rt(index)?;
             if i.ty.array().is_some() {
                 if a.readonly {

@@ -5,7 +5,7 @@ use crate::common::ir::{Expr, ExprKind};
 use crate::common::types::{Scalar, Type};
 use crate::cpu::lower::{Lowerer, R};
 use crate::cpu::lower_types::{ie, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES};
-use inkwell::values::{BasicValue, BasicValueEnum, FloatValue};
+use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 /// Functions LLVM knows as intrinsics (so it can constant-fold and vectorize them).
@@ -50,6 +50,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
                 return self.min_max(if name == "fmax_num" { "max" } else { "min" }, vals[0], vals[1], s);
             }
+            "powi" => return self.powi(vals[0].into_float_value(), vals[1].into_int_value()),
             "nonnegative" => {
                 // The value is known to be >= 0; clearing the sign bit (a no-op then) tells
                 // LLVM's known-bits analysis so.
@@ -416,5 +417,67 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let margs: Vec<inkwell::values::BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
         self.builder.build_call(f, &margs, "").map_err(ie)?;
         Ok(())
+    }
+
+    /// `x ** n` for a float x and an integer n by repeated squaring, as Numba computes it
+    /// (`int_power`): a few multiplications instead of a pow call, fully unrolled by LLVM
+    /// when n is a constant; exponents beyond 65536 fall back to pow.
+    fn powi(&mut self, x: FloatValue<'ctx>, n: IntValue<'ctx>) -> R<BasicValueEnum<'ctx>> {
+        let ft = x.get_type();
+        let i64t = self.ctx.i64_type();
+        let b = &self.builder;
+        let function = self.llfunc;
+        let start = b.get_insert_block().expect("inside a block");
+        let negative = b.build_int_compare(IntPredicate::SLT, n, i64t.const_zero(), "neg").map_err(ie)?;
+        let minus_n = b.build_int_neg(n, "minus").map_err(ie)?;
+        let exp = b.build_select(negative, minus_n, n, "exp").map_err(ie)?.into_int_value();
+        let huge = b.build_int_compare(IntPredicate::UGT, exp, i64t.const_int(0x10000, false), "huge").map_err(ie)?;
+        let loop_bb = self.ctx.append_basic_block(function, "powi.loop");
+        let body_bb = self.ctx.append_basic_block(function, "powi.body");
+        let done_bb = self.ctx.append_basic_block(function, "powi.done");
+        let generic_bb = self.ctx.append_basic_block(function, "powi.generic");
+        let join_bb = self.ctx.append_basic_block(function, "powi.join");
+        b.build_conditional_branch(huge, generic_bb, loop_bb).map_err(ie)?;
+
+        b.position_at_end(loop_bb);
+        let r = b.build_phi(ft, "r").map_err(ie)?;
+        let a = b.build_phi(ft, "a").map_err(ie)?;
+        let e = b.build_phi(i64t, "e").map_err(ie)?;
+        r.add_incoming(&[(&ft.const_float(1.0), start)]);
+        a.add_incoming(&[(&x, start)]);
+        e.add_incoming(&[(&exp, start)]);
+        let ev = e.as_basic_value().into_int_value();
+        let more = b.build_int_compare(IntPredicate::NE, ev, i64t.const_zero(), "more").map_err(ie)?;
+        b.build_conditional_branch(more, body_bb, done_bb).map_err(ie)?;
+
+        b.position_at_end(body_bb);
+        let (rv, av) = (r.as_basic_value().into_float_value(), a.as_basic_value().into_float_value());
+        let odd = b.build_and(ev, i64t.const_int(1, false), "odd").map_err(ie)?;
+        let odd = b.build_int_compare(IntPredicate::NE, odd, i64t.const_zero(), "isodd").map_err(ie)?;
+        let times = b.build_float_mul(rv, av, "times").map_err(ie)?;
+        let r_next = b.build_select(odd, times, rv, "rnext").map_err(ie)?.into_float_value();
+        let a_next = b.build_float_mul(av, av, "square").map_err(ie)?;
+        let e_next = b.build_right_shift(ev, i64t.const_int(1, false), false, "half").map_err(ie)?;
+        r.add_incoming(&[(&r_next, body_bb)]);
+        a.add_incoming(&[(&a_next, body_bb)]);
+        e.add_incoming(&[(&e_next, body_bb)]);
+        b.build_unconditional_branch(loop_bb).map_err(ie)?;
+
+        b.position_at_end(done_bb);
+        let inverse = b.build_float_div(ft.const_float(1.0), rv, "inv").map_err(ie)?;
+        let by_squaring = b.build_select(negative, inverse, rv, "powi").map_err(ie)?.into_float_value();
+        b.build_unconditional_branch(join_bb).map_err(ie)?;
+
+        b.position_at_end(generic_bb);
+        let nf = b.build_signed_int_to_float(n, ft, "nf").map_err(ie)?;
+        let pow = self.intrinsic("llvm.pow", &[ft.into()])?;
+        let b = &self.builder;
+        let generic = b.build_call(pow, &[x.into(), nf.into()], "pow").map_err(ie)?.try_as_basic_value().basic().unwrap().into_float_value();
+        b.build_unconditional_branch(join_bb).map_err(ie)?;
+
+        b.position_at_end(join_bb);
+        let out = b.build_phi(ft, "powi").map_err(ie)?;
+        out.add_incoming(&[(&by_squaring, done_bb), (&generic, generic_bb)]);
+        Ok(out.as_basic_value())
     }
 }
