@@ -381,7 +381,12 @@ impl Dispatcher {
             })
         }));
         let ov = match compiled {
-            Ok(Ok(ov)) => Arc::new(ov),
+            Ok(Ok(ov)) => {
+                if ov.llvm_ir.contains("ferrumba_rt_gemm") {
+                    crate::cpu::blas::load_scipy_blas(py);
+                }
+                Arc::new(ov)
+            }
             Ok(Err((d, src))) => return Err(typing_error(py, &d, src.as_deref())),
             Err(panic) => {
                 let msg = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! The host backend: typed IR → LLVM IR → machine code through MCJIT, the runtime helpers
 //! compiled code calls, and the dispatcher that calls it from Python.
 
+pub mod blas;
 pub mod boxing;
 pub mod dispatcher;
 pub mod jit;

@@ -367,18 +367,6 @@ extern "C" fn crect(r: f64, phi: f64, out: *mut [f64; 2]) {
     unsafe { put(out, C(r * phi.cos(), r * phi.sin())) }
 }
 
-/// `c = a @ b` for float64 (m×k times k×n), strides in bytes as arrays keep them; the
-/// matrixmultiply crate's blocked kernels do the work.
-extern "C" fn gemm_f64(m: i64, k: i64, n: i64, a: *const f64, rsa: i64, csa: i64, b: *const f64, rsb: i64, csb: i64, c: *mut f64, rsc: i64, csc: i64) {
-    let e = |s: i64| (s / 8) as isize;
-    unsafe { matrixmultiply::dgemm(m as usize, k as usize, n as usize, 1.0, a, e(rsa), e(csa), b, e(rsb), e(csb), 0.0, c, e(rsc), e(csc)) }
-}
-
-extern "C" fn gemm_f32(m: i64, k: i64, n: i64, a: *const f32, rsa: i64, csa: i64, b: *const f32, rsb: i64, csb: i64, c: *mut f32, rsc: i64, csc: i64) {
-    let e = |s: i64| (s / 4) as isize;
-    unsafe { matrixmultiply::sgemm(m as usize, k as usize, n as usize, 1.0, a, e(rsa), e(csa), b, e(rsb), e(csb), 0.0, c, e(rsc), e(csc)) }
-}
-
 /// The generator behind `np.random` in compiled code: xoshiro256** per OS thread, seeded
 /// from the clock until `np.random.seed(s)` (inside compiled code) makes it reproducible.
 mod random {
@@ -498,8 +486,8 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_rand_f64", rand_f64 as *const () as usize),
         ("ferrumba_rt_rand_normal", rand_normal as *const () as usize),
         ("ferrumba_rt_rand_int", rand_int as *const () as usize),
-        ("ferrumba_rt_gemm_f64", gemm_f64 as *const () as usize),
-        ("ferrumba_rt_gemm_f32", gemm_f32 as *const () as usize),
+        ("ferrumba_rt_gemm_f64", crate::cpu::blas::gemm_f64 as *const () as usize),
+        ("ferrumba_rt_gemm_f32", crate::cpu::blas::gemm_f32 as *const () as usize),
         ("ferrumba_rt_range_len", range_len as *const () as usize),
         ("ferrumba_rt_round_ndigits", round_ndigits as *const () as usize),
         ("ferrumba_rt_round_int", round_int as *const () as usize),
