@@ -2,11 +2,8 @@
 //! can be imported, otherwise the matrixmultiply crate. Both take any strides; BLAS only
 //! sees layouts it accepts, everything else goes to matrixmultiply.
 
-use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyDict};
 use std::os::raw::c_char;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
 
 /// Fortran `?gemm` as `scipy.linalg.cython_blas` exports it (LP64: int is 32 bits).
 type Gemm<T> = unsafe extern "C" fn(
@@ -27,37 +24,11 @@ type Gemm<T> = unsafe extern "C" fn(
 
 static DGEMM: AtomicUsize = AtomicUsize::new(0);
 static SGEMM: AtomicUsize = AtomicUsize::new(0);
-static LOADED: Once = Once::new();
 
-/// Look for SciPy's BLAS once, when the first function with a matrix product compiles (so
-/// that importing ferrumba never imports SciPy). Without SciPy, matrixmultiply is used.
-pub fn load_scipy_blas(py: Python<'_>) {
-    LOADED.call_once(|| {
-        let found = || -> PyResult<()> {
-            let capi = py.import("scipy.linalg.cython_blas")?.getattr("__pyx_capi__")?;
-            let capi = capi.cast::<PyDict>()?;
-            for (name, slot) in [("dgemm", &DGEMM), ("sgemm", &SGEMM)] {
-                if let Some(capsule) = capi.get_item(name)? {
-                    let capsule = capsule.cast::<PyCapsule>()?;
-                    // The name is the capsule's own (static in the Cython module), read at once.
-                    let name = capsule.name()?.map(|n| unsafe { n.as_cstr() });
-                    let ptr = capsule.pointer_checked(name)?;
-                    slot.store(ptr.as_ptr() as usize, Ordering::Release);
-                }
-            }
-            Ok(())
-        };
-        let _ = found();
-    });
-}
-
-/// Which BLAS library computes matrix products now (for `ferrumba.sysinfo`-like reports).
-pub fn provider() -> &'static str {
-    if DGEMM.load(Ordering::Acquire) != 0 {
-        "scipy.linalg.cython_blas"
-    } else {
-        "matrixmultiply"
-    }
+/// Use these `?gemm` entry points (addresses of SciPy's `cython_blas` functions) from now on.
+pub fn install(dgemm: usize, sgemm: usize) {
+    DGEMM.store(dgemm, Ordering::Release);
+    SGEMM.store(sgemm, Ordering::Release);
 }
 
 /// How BLAS sees one row-major operand: its transpose flag and leading dimension, from the

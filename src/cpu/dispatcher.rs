@@ -383,7 +383,7 @@ impl Dispatcher {
         let ov = match compiled {
             Ok(Ok(ov)) => {
                 if ov.llvm_ir.contains("ferrumba_rt_gemm") {
-                    crate::cpu::blas::load_scipy_blas(py);
+                    load_scipy_blas(py);
                 }
                 Arc::new(ov)
             }
@@ -476,4 +476,27 @@ fn launch_array_slots(types: &[Type]) -> Vec<(usize, ArraySlots)> {
         slot += slot_count(t);
     }
     out
+}
+
+/// Look for SciPy's BLAS once, when the first function with a matrix product compiles (so
+/// that importing ferrumba never imports SciPy); without SciPy, matrixmultiply does the work.
+fn load_scipy_blas(py: Python<'_>) {
+    static LOADED: std::sync::Once = std::sync::Once::new();
+    LOADED.call_once(|| {
+        let capsule_pointer = |capi: &Bound<'_, PyDict>, name: &str| -> PyResult<usize> {
+            let Some(capsule) = capi.get_item(name)? else { return Ok(0) };
+            let capsule = capsule.cast::<pyo3::types::PyCapsule>()?;
+            // The name is the capsule's own (static in the Cython module), read at once.
+            let name = capsule.name()?.map(|n| unsafe { n.as_cstr() });
+            Ok(capsule.pointer_checked(name)?.as_ptr() as usize)
+        };
+        let found = || -> PyResult<(usize, usize)> {
+            let capi = py.import("scipy.linalg.cython_blas")?.getattr("__pyx_capi__")?;
+            let capi = capi.cast::<PyDict>()?;
+            Ok((capsule_pointer(capi, "dgemm")?, capsule_pointer(capi, "sgemm")?))
+        };
+        if let Ok((dgemm, sgemm)) = found() {
+            crate::cpu::blas::install(dgemm, sgemm);
+        }
+    });
 }
