@@ -63,7 +63,7 @@ fn compile_ptx(py: Python<'_>, py_func: Py<PyAny>, signature: &str, cc: (u32, u3
     let id = driver::registry::register(py_func).map_err(|d| cpu::dispatcher::typing_error(py, &d, None))?;
     let unit = driver::registry::infer_unit(py, id, &sig.args).map_err(|(d, src)| cpu::dispatcher::typing_error(py, &d, src.as_deref()))?;
     let funcs: Vec<&common::ir::Function> = unit.functions.iter().map(|f| f.as_ref()).collect();
-    let options = cuda::ptx::PtxOptions { cc, fastmath, libdevice };
+    let options = cuda::ptx::PtxOptions { cc: cuda::ptx::target_cc(cc), fastmath, libdevice };
     let symbol: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     let ptx = cuda::ptx::compile_ptx(&funcs, &symbol, &options).map_err(|d| cpu::dispatcher::typing_error(py, &d, Some(&unit.source)))?;
     Ok((ptx, unit.entry.ret.to_string()))
@@ -76,5 +76,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(compile_ptx, m)?)?;
     m.add_class::<cpu::memory::MemoryOwner>()?;
+    cuda::python::register(m)?;
     Ok(())
 }

@@ -25,6 +25,27 @@ class CudaSupportError(NumbaError):
     """No usable CUDA driver or device."""
 
 
+class CudaDriverError(NumbaError):
+    """The CUDA driver reported an error (numba-cuda's name)."""
+
+
+class CudaAPIError(CudaDriverError):
+    """A CUDA driver call failed: `code` is the CUresult, `msg` says which call and why.
+
+    A kernel that faults (an illegal address, a trap) is reported this way at the next
+    call that waits for it (synchronize, a copy); ferrumba then resets the device's
+    context, so later calls work again with new device arrays.
+    """
+
+    def __init__(self, code, msg):
+        self.code = code
+        self.msg = msg
+        super().__init__(code, msg)
+
+    def __str__(self):
+        return f"[{self.code}] {self.msg}"
+
+
 FerrumbaError = NumbaError
 
 

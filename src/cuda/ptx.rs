@@ -31,9 +31,20 @@ fn ptx_version(cc: (u32, u32)) -> &'static str {
     match cc {
         (9, _) => "+ptx78",
         (8, 9) => "+ptx78",
+        (8, 7) => "+ptx74",
         (8, _) => "+ptx71",
         _ => "+ptx63",
     }
+}
+
+/// The compute capabilities LLVM 19's NVPTX backend targets.
+const SUPPORTED_CC: [(u32, u32); 14] = [(5, 0), (5, 2), (5, 3), (6, 0), (6, 1), (6, 2), (7, 0), (7, 2), (7, 5), (8, 0), (8, 6), (8, 7), (8, 9), (9, 0)];
+
+/// The newest compute capability LLVM can target that a device of capability `cc` runs:
+/// PTX is forward compatible, so a newer device (10.0, 12.0) gets sm_90 PTX, which its
+/// driver assembles for it.
+pub fn target_cc(cc: (u32, u32)) -> (u32, u32) {
+    SUPPORTED_CC.iter().rev().copied().find(|&c| c <= cc).unwrap_or(SUPPORTED_CC[0])
 }
 
 fn machine(cc: (u32, u32)) -> Result<TargetMachine, Diagnostic> {
@@ -132,6 +143,11 @@ fn kernel_entry<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, kernel: &Functi
 
 /// PTX text of `funcs` (the kernel first, then what it calls), the kernel named `name`.
 pub fn compile_ptx(funcs: &[&Function], name: &str, options: &PtxOptions) -> Result<String, Diagnostic> {
+    compile_ptx_and_ir(funcs, name, options).map(|(ptx, _)| ptx)
+}
+
+/// PTX text and the optimized LLVM IR it was made from (`inspect_llvm` on the GPU target).
+pub fn compile_ptx_and_ir(funcs: &[&Function], name: &str, options: &PtxOptions) -> Result<(String, String), Diagnostic> {
     let kernel = funcs[0];
     if kernel.ret != Type::NoneType {
         return Err(Diagnostic::typing("kernel-returns", format!("a kernel cannot return a value (this one returns {})", kernel.ret), Default::default())
@@ -165,6 +181,24 @@ pub fn compile_ptx(funcs: &[&Function], name: &str, options: &PtxOptions) -> Res
     let pass_options = PassBuilderOptions::create();
     pass_options.set_loop_vectorization(false);
     module.run_passes("default<O3>", &machine, pass_options).map_err(|e| Diagnostic::internal(format!("NVPTX optimization failed: {}", e.to_string())))?;
+    let llvm_ir = module.print_to_string().to_string();
     let ptx = machine.write_to_memory_buffer(&module, FileType::Assembly).map_err(|e| Diagnostic::internal(format!("emitting PTX: {}", e.to_string())))?;
-    Ok(String::from_utf8_lossy(ptx.as_slice()).into_owned())
+    Ok((String::from_utf8_lossy(ptx.as_slice()).into_owned(), llvm_ir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_cc;
+
+    #[test]
+    fn devices_get_the_newest_target_llvm_has_that_they_run() {
+        assert_eq!(target_cc((9, 0)), (9, 0));
+        assert_eq!(target_cc((10, 0)), (9, 0));
+        assert_eq!(target_cc((12, 0)), (9, 0));
+        assert_eq!(target_cc((8, 6)), (8, 6));
+        assert_eq!(target_cc((8, 8)), (8, 7));
+        assert_eq!(target_cc((7, 5)), (7, 5));
+        assert_eq!(target_cc((7, 1)), (7, 0));
+        assert_eq!(target_cc((3, 5)), (5, 0));
+    }
 }

@@ -1,4 +1,5 @@
-"""Kernels, launches and device arrays of `ferrumba.cuda` (CPU target)."""
+"""Kernels, launches and device arrays of `ferrumba.cuda`: the CPU target here; calls on
+the GPU target go to `_gpu.py` (imported on first use)."""
 
 import functools
 import os
@@ -14,31 +15,41 @@ _warned = False
 
 
 def current_target():
-    """'cpu' or 'gpu': where kernels run, from FERRUMBA_CUDA_TARGET / NUMBA_ENABLE_CUDASIM."""
+    """'cpu' or 'gpu': where kernels run, from FERRUMBA_CUDA_TARGET (cpu, gpu, or auto:
+    the GPU when one is usable) and NUMBA_ENABLE_CUDASIM=1 (cpu). Forcing gpu on a machine
+    without one is allowed here; using the GPU then raises CudaSupportError."""
     global _warned
     asked = os.environ.get("FERRUMBA_CUDA_TARGET", "auto").lower()
     if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
         asked = "cpu"
-    if asked == "gpu":
-        raise CudaSupportError(
-            "FERRUMBA_CUDA_TARGET=gpu, but this build of ferrumba has no GPU target yet; "
-            "use FERRUMBA_CUDA_TARGET=cpu (or auto) to run kernels on the CPU"
-        )
-    if asked not in ("cpu", "auto"):
+    if asked in ("cpu", "gpu"):
+        return asked
+    if asked != "auto":
         raise CudaSupportError(f"FERRUMBA_CUDA_TARGET must be cpu, gpu or auto, not {asked!r}")
-    if asked == "auto" and not _warned:
+    if is_available():
+        return "gpu"
+    if not _warned:
         _warned = True
         warnings.warn("ferrumba.cuda: no usable GPU target, running kernels on the CPU target", RuntimeWarning, stacklevel=3)
     return "cpu"
 
 
+def _gpu():
+    from . import _gpu
+
+    return _gpu
+
+
 def is_available():
-    """Whether a CUDA GPU can run kernels (never, on this build)."""
-    return False
+    """Whether a CUDA GPU can run kernels (a driver and a device are present)."""
+    return _core.cuda_driver_status()[0]
 
 
 def detect():
-    print("ferrumba.cuda: no CUDA GPU target in this build; kernels run on the CPU target")
+    """Print the CUDA devices; True when one is supported."""
+    if is_available():
+        return _gpu().detect()
+    print(f"ferrumba.cuda: no CUDA GPU ({_core.cuda_driver_status()[1]}); kernels run on the CPU target")
     return False
 
 
@@ -52,21 +63,28 @@ class _Device:
 
 
 def get_current_device():
+    if current_target() == "gpu":
+        return _gpu().get_current_device()
     return _Device()
 
 
 def select_device(device_id):
+    if current_target() == "gpu":
+        return _gpu().select_device(device_id)
     if device_id != 0:
         raise CudaSupportError("the CPU target has a single device, 0")
     return _Device()
 
 
 def close():
-    pass
+    if current_target() == "gpu":
+        _gpu().close()
 
 
 def synchronize():
-    """Launches on the CPU target complete before they return: nothing to wait for."""
+    """Wait for the GPU; launches on the CPU target complete before they return."""
+    if current_target() == "gpu":
+        _gpu().synchronize()
 
 
 class _Stream:
@@ -82,10 +100,32 @@ class _Stream:
 
 
 def stream():
+    if current_target() == "gpu":
+        return _gpu().stream()
     return _Stream()
 
 
 def default_stream():
+    if current_target() == "gpu":
+        return _gpu().default_stream()
+    return _Stream()
+
+
+def legacy_default_stream():
+    if current_target() == "gpu":
+        return _gpu().legacy_default_stream()
+    return _Stream()
+
+
+def per_thread_default_stream():
+    if current_target() == "gpu":
+        return _gpu().per_thread_default_stream()
+    return _Stream()
+
+
+def external_stream(ptr):
+    if current_target() == "gpu":
+        return _gpu().external_stream(ptr)
     return _Stream()
 
 
@@ -109,7 +149,13 @@ class _Event:
 
 
 def event(timing=True):
+    if current_target() == "gpu":
+        return _gpu().event(timing)
     return _Event(timing)
+
+
+def event_elapsed_time(evtstart, evtend):
+    return evtstart.elapsed_time(evtend)
 
 
 class DeviceNDArray(np.ndarray):
@@ -142,6 +188,8 @@ class DeviceNDArray(np.ndarray):
 
 
 def to_device(obj, stream=0, copy=True, to=None):
+    if current_target() == "gpu":
+        return _gpu().to_device(obj, stream=stream, copy=copy, to=to)
     if to is not None:
         to.copy_to_device(obj)
         return to
@@ -149,18 +197,26 @@ def to_device(obj, stream=0, copy=True, to=None):
 
 
 def device_array(shape, dtype=np.float64, strides=None, order="C", stream=0):
+    if current_target() == "gpu":
+        return _gpu().device_array(shape, dtype, strides, order, stream)
     return np.empty(shape, dtype=dtype, order=order).view(DeviceNDArray)
 
 
 def device_array_like(ary, stream=0):
+    if current_target() == "gpu":
+        return _gpu().device_array_like(ary, stream)
     return np.empty_like(ary).view(DeviceNDArray)
 
 
 def pinned_array(shape, dtype=np.float64, strides=None, order="C"):
+    if current_target() == "gpu":
+        return _gpu().pinned_array(shape, dtype, strides, order)
     return np.empty(shape, dtype=dtype, order=order)
 
 
 def mapped_array(shape, dtype=np.float64, strides=None, order="C", stream=0, portable=False, wc=False):
+    if current_target() == "gpu":
+        return _gpu().mapped_array(shape, dtype, strides, order, stream, portable, wc)
     return np.empty(shape, dtype=dtype, order=order).view(DeviceNDArray)
 
 
@@ -168,6 +224,24 @@ def pinned(*arrays):
     import contextlib
 
     return contextlib.nullcontext()
+
+
+def is_cuda_array(obj):
+    """Whether `obj` exposes `__cuda_array_interface__` (device memory)."""
+    return hasattr(obj, "__cuda_array_interface__")
+
+
+def as_cuda_array(obj, sync=True):
+    """A device array viewing another library's GPU memory (no copy); GPU target only."""
+    if current_target() != "gpu":
+        raise CudaSupportError("as_cuda_array needs the GPU target: device memory cannot be read on the CPU target")
+    return _gpu().as_cuda_array(obj, sync=sync)
+
+
+def from_cuda_array_interface(desc, owner=None, sync=True):
+    if current_target() != "gpu":
+        raise CudaSupportError("from_cuda_array_interface needs the GPU target: device memory cannot be read on the CPU target")
+    return _gpu().from_cuda_array_interface(desc, owner=owner, sync=sync)
 
 
 def _dims(d, what):
@@ -249,6 +323,8 @@ def jit(func_or_sig=None, device=False, inline=False, link=(), debug=None, opt=T
             for sig in sigs:
                 d.compile(_text_of_signature(sig))
             return d
+        if current_target() == "gpu":
+            return _gpu().Kernel(func, sigs, fastmath=fastmath, debug=debug, max_registers=max_registers, lineinfo=lineinfo)
         return Kernel(func, sigs, fastmath=fastmath, debug=debug)
 
     if callable(func_or_sig) and hasattr(func_or_sig, "__code__"):
@@ -267,6 +343,14 @@ def find_libdevice():
         import nvidia.cuda_nvcc as nvcc
 
         roots.extend(nvcc.__path__)
+    except ImportError:
+        pass
+    try:
+        # Other NVIDIA wheels (the CUDA 13 `nvidia/cu13` layout, cuda_nvcc under another name).
+        import nvidia
+
+        for base in nvidia.__path__:
+            roots.extend(sorted(glob.glob(os.path.join(base, "*"))))
     except ImportError:
         pass
     for root in filter(None, roots):
@@ -289,4 +373,7 @@ def compile_ptx(pyfunc, sig, device=False, debug=False, lineinfo=False, fastmath
 
 def compile_ptx_for_current_device(pyfunc, sig, device=False, debug=False, lineinfo=False, fastmath=False, opt=True, abi="c", abi_info=None):
     """compile_ptx for the current device's compute capability (8.0 where there is no GPU)."""
-    return compile_ptx(pyfunc, sig, device=device, fastmath=fastmath, cc=(8, 0))
+    cc = (8, 0)
+    if is_available():
+        cc = tuple(_core.cuda_device_info(_core.cuda_selected_device())["compute_capability"])
+    return compile_ptx(pyfunc, sig, device=device, fastmath=fastmath, cc=cc)
