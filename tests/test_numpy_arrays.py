@@ -1527,12 +1527,6 @@ def test_result_layout_of_transposed_and_mixed():
 # --- 0-d arrays, empty arrays, non-float dtypes
 
 
-ZERO_D_BUG = (
-    "arithmetic on 0-d arrays only (0-d + 0-d, 0-d * scalar, np.sqrt(0-d)) returns a 0-d "
-    "ndarray; NumPy returns a NumPy scalar and Numba a Python float"
-)
-
-
 def test_0d_with_1d_broadcasts():
     check_np(add, np.array(2.5), np.arange(3.0))
     check_np(add, np.arange(3.0)[::-1], np.array(-1.0))
@@ -1542,7 +1536,6 @@ def times_two(a):
     return a * 2
 
 
-@ferrumba_bug(True, ZERO_D_BUG)
 def test_0d_arithmetic_gives_a_scalar():
     check_np(add, np.array(2.5), np.array(1.0))
     check_np(times_two, np.array(3))

@@ -4,6 +4,8 @@ and is then reused by every function that calls it.
 
 Loaded on the first compile (not at `import ferrumba`)."""
 
+import itertools
+import linecache
 import math
 
 import numpy as np
@@ -34,45 +36,186 @@ def _mean_type(dtype):
     return np.float64
 
 
-def _axis_impl(name, impl_for, a):
-    """A reduction along axis 0 or 1 of a 2-d array: the whole-array implementation run on
-    each column or row view, results gathered into a 1-d array."""
+# ---- code shaped by ndim or by a tuple's length -------------------------------------------
+
+_GENERATED = {}
+_GENERATED_COUNT = itertools.count()
+
+
+def _generate(key, name, source, **env):
+    """A jitable function made from source text, once per `key`: for code whose shape
+    depends on an array's ndim or a tuple's length (a tuple of ndim items, an unrolled
+    loop). The text is registered with linecache, so the compiler reads it like any other
+    source."""
+    if key in _GENERATED:
+        return _GENERATED[key]
+    filename = "<ferrumba._numpy_impl generated %d: %s>" % (next(_GENERATED_COUNT), name)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = dict(globals())
+    namespace.update(env)
+    exec(compile(source, filename, "exec"), namespace)
+    _GENERATED[key] = register_jitable(namespace[name])
+    return _GENERATED[key]
+
+
+def _tuple_text(items):
+    return "(" + "".join(item + ", " for item in items) + ")"
+
+
+def _tuple_function(name, params, n, item):
+    """def name(params): return (item(0), ..., item(n-1)), generated once per n."""
+    source = "def %s(%s):\n    return %s\n" % (name, params, _tuple_text(item(i) for i in range(n)))
+    return _generate((name, n), name, source)
+
+
+def _without_axis(n):
+    """shape, ax -> shape without item ax (a tuple of n - 1 items)."""
+    return _tuple_function("_shape_without_axis", "shape, ax", n - 1, lambda i: "shape[%d if %d < ax else %d]" % (i, i, i + 1))
+
+
+def _with_axis(n):
+    """shape, ax, size -> shape with `size` inserted at position ax (n + 1 items)."""
+    return _tuple_function("_shape_with_axis", "shape, ax, size", n + 1,
+                           lambda i: "size if ax == %d else shape[%d if %d < ax else %d]" % (i, i, i, i - 1))
+
+
+def _replaced_axis(n):
+    """shape, ax, size -> shape with item ax replaced by `size`."""
+    return _tuple_function("_shape_replaced_axis", "shape, ax, size", n, lambda i: "size if ax == %d else shape[%d]" % (i, i))
+
+
+# ---- reductions ------------------------------------------------------------------------------
+
+_AxisError = np.exceptions.AxisError
+
+
+@register_jitable
+def _normalize_axis(axis, ndim):
+    if axis < -ndim or axis >= ndim:
+        raise _AxisError("axis is out of bounds for the array's dimension")
+    if axis < 0:
+        return axis + ndim
+    return axis
+
+
+@register_jitable
+def _split_at_axis(shape, ax):
+    """(product of the dimensions before ax, dimension ax, product of those after)."""
+    outer = 1
+    for d in range(ax):
+        outer *= shape[d]
+    inner = 1
+    for d in range(ax + 1, len(shape)):
+        inner *= shape[d]
+    return outer, shape[ax], inner
+
+
+@register_jitable
+def _as_3d(a, ax):
+    """a as a C-contiguous (before, along, after) array: a view of a C-contiguous array."""
+    outer, n, inner = _split_at_axis(a.shape, ax)
+    return a.ravel().reshape((outer, n, inner))
+
+
+@register_jitable
+def _rows_along(a, ax):
+    """A C-contiguous 2-d array whose rows are the 1-d lines of `a` along axis ax, in the
+    C order of the other axes (a view when ax is the last axis of a C-contiguous array)."""
+    b = _as_3d(a, ax)
+    outer = b.shape[0]
+    n = b.shape[1]
+    inner = b.shape[2]
+    if inner == 1:
+        return b.reshape((outer, n))
+    rows = np.empty((outer * inner, n), dtype=a.dtype)
+    for o in range(outer):
+        for k in range(n):
+            for i in range(inner):
+                rows[o * inner + i, k] = b[o, k, i]
+    return rows
+
+
+_DIVIDERS = {}
+
+
+def _divider(T):
+    """x / n in type T as NumPy divides floats: inf or NaN for n == 0 (with NumPy's
+    warning left out), never ZeroDivisionError."""
     from .decorators import njit
 
-    row_type = types.Array(a.dtype, 1, "A")
-    reduce_view = njit(impl_for(row_type))
-    # NumPy itself says what type the reduction gives for this dtype.
-    probe = np.ones(1, dtype=a.dtype.name)
-    result = getattr(np, np.asarray(getattr(np, name)(probe)).dtype.name)
+    if T not in _DIVIDERS:
+        if np.issubdtype(T, np.complexfloating):
+            def divide(x, n):
+                return x / n
+        else:
+            def divide(x, n):
+                if n == 0:
+                    if x != x or x == 0:
+                        return T(np.nan)
+                    if x > 0:
+                        return T(np.inf)
+                    return T(-np.inf)
+                return x / n
+
+        _DIVIDERS[T] = njit(divide)
+    return _DIVIDERS[T]
+
+
+def _result_dtype(name, dtype):
+    """The dtype NumPy's reduction `name` gives for arrays of `dtype`."""
+    probe = np.ones(1, dtype=dtype.name)
+    return getattr(np, np.asarray(getattr(np, name)(probe)).dtype.name)
+
+
+def _axis_impl(name, impl_for, a, empty_error=None):
+    """A reduction along an integer axis of an array of any ndim: the whole-array
+    implementation run on each line along the axis (NumPy gives a scalar for 1-d arrays).
+    `empty_error`: reducing along an axis of length 0 raises ValueError with this message."""
+    from .decorators import njit
+
+    reduce_line = njit(impl_for(types.Array(a.dtype, 1, "C")))
+    result = _result_dtype(name, a.dtype)
+    if a.ndim <= 1:
+        # NumPy's ufunc reductions (and argmin/argmax) take axis 0 or -1 of a 0-d array
+        # too; mean does not.
+        ndim = a.ndim if name == "mean" else 1
+
+        def scalar(a, axis=None):
+            _normalize_axis(axis, ndim)
+            return reduce_line(a.ravel())
+
+        return scalar
+    without = _without_axis(a.ndim)
+    check_empty = empty_error is not None
+    message = empty_error or ""
 
     def impl(a, axis=None):
-        if axis < -2 or axis > 1:
-            raise ValueError("axis is out of bounds for a 2-d array")
-        if axis % 2 == 0:
-            out = np.empty(a.shape[1], dtype=result)
-            for i in range(a.shape[1]):
-                out[i] = reduce_view(a[:, i])
-        else:
-            out = np.empty(a.shape[0], dtype=result)
-            for i in range(a.shape[0]):
-                out[i] = reduce_view(a[i])
-        return out
+        ax = _normalize_axis(axis, a.ndim)
+        rows = _rows_along(a, ax)
+        if check_empty and rows.shape[1] == 0:
+            raise ValueError(message)
+        out = np.empty(rows.shape[0], dtype=result)
+        for r in range(rows.shape[0]):
+            out[r] = reduce_line(rows[r])
+        return out.reshape(without(a.shape, ax))
 
     return impl
 
 
-def _reduction(name, method=True):
+def _reduction(name, method=True, empty_error=None, axis_impl=None):
     """Register `impl_for(a)` as np.<name>(a) and, with `method`, as a.<name>(); with an
-    integer axis on a 2-d array, it runs on each row or column."""
+    integer axis it runs along that axis (`axis_impl(a)` when given, else each line)."""
 
     def register(impl_for):
-        def typing(a, axis=None):
-            if not _is_array(a):
+        def typing(a, axis=None, **extra):
+            if not _is_array(a) or extra:
                 return None
             if _no_axis(axis):
                 return impl_for(a)
-            if a.ndim == 2 and isinstance(axis, types.Integer):
-                return _axis_impl(name, impl_for, a)
+            if isinstance(axis, types.Integer):
+                if axis_impl is not None:
+                    return axis_impl(a)
+                return _axis_impl(name, impl_for, a, empty_error)
             return None
 
         overload(getattr(np, name))(typing)
@@ -112,8 +255,47 @@ def _fold(start, combine, skip_nan=False):
     return build
 
 
-_reduction("sum")(_fold(0, _add))
-_reduction("prod")(_fold(1, _mul))
+def _fold_along(name, start, combine):
+    """sum/prod along an axis: every output element folds its line in order (as the
+    whole-array fold does), with the innermost loop running over contiguous memory."""
+
+    def build(a):
+        T = _sum_type(a.dtype)
+        if a.ndim <= 1:
+            whole = _fold(start, combine)(a)
+            from .decorators import njit
+
+            fold = njit(whole)
+
+            def scalar(a, axis=None):
+                _normalize_axis(axis, 1)
+                return fold(a)
+
+            return scalar
+        without = _without_axis(a.ndim)
+
+        def impl(a, axis=None):
+            ax = _normalize_axis(axis, a.ndim)
+            b = _as_3d(a, ax)
+            outer = b.shape[0]
+            inner = b.shape[2]
+            out = np.empty((outer, inner), dtype=T)
+            out[:, :] = T(start)
+            for o in range(outer):
+                acc = out[o]
+                for k in range(b.shape[1]):
+                    line = b[o, k]
+                    for i in range(inner):
+                        acc[i] = combine(acc[i], line[i])
+            return out.reshape(without(a.shape, ax))
+
+        return impl
+
+    return build
+
+
+_reduction("sum", axis_impl=_fold_along("sum", 0, _add))(_fold(0, _add))
+_reduction("prod", axis_impl=_fold_along("prod", 1, _mul))(_fold(1, _mul))
 
 
 @register_jitable
@@ -126,10 +308,14 @@ def _greater_or_nan(x, best):
     return x > best or x != x
 
 
+def _extreme_message(which):
+    return "zero-size array to reduction operation %s which has no identity" % ("minimum" if which == "min" else "maximum")
+
+
 def _extreme(which):
     """np.min/np.max (NaN wins, as in NumPy); empty arrays raise ValueError."""
     pick = _less_or_nan if which == "min" else _greater_or_nan
-    message = "zero-size array to reduction operation %s which has no identity" % ("minimum" if which == "min" else "maximum")
+    message = _extreme_message(which)
 
     def build(a):
         def impl(a, axis=None):
@@ -147,66 +333,89 @@ def _extreme(which):
     return build
 
 
-_reduction("min")(_extreme("min"))
-_reduction("max")(_extreme("max"))
-_reduction("amin", method=False)(_extreme("min"))
-_reduction("amax", method=False)(_extreme("max"))
+_reduction("min", empty_error=_extreme_message("min"))(_extreme("min"))
+_reduction("max", empty_error=_extreme_message("max"))(_extreme("max"))
+_reduction("amin", method=False, empty_error=_extreme_message("min"))(_extreme("min"))
+_reduction("amax", method=False, empty_error=_extreme_message("max"))(_extreme("max"))
 
 
 @_reduction("mean")
 def _mean(a):
     T = _mean_type(a.dtype)
+    divide = _divider(T)
 
     def impl(a, axis=None):
         acc = T(0)
         for x in a.ravel():
             acc += x
-        return acc / T(a.size)
+        return divide(acc, T(a.size))
 
     return impl
 
 
-def _variance(a):
+def _variance(a, take_root):
+    """var/std of the whole array, `ddof` delta degrees of freedom (NumPy's two passes:
+    the mean, then the mean squared deviation)."""
     T = _mean_type(a.dtype)
+    divide = _divider(T)
 
-    def impl(a):
+    def impl(a, ddof=0):
         flat = a.ravel()
         mean = T(0)
         for x in flat:
             mean += x
-        mean = mean / T(flat.size)
+        mean = divide(mean, T(flat.size))
         acc = T(0)
         for x in flat:
             d = x - mean
             acc += d * d
-        return acc / T(flat.size)
+        var = divide(acc, T(max(flat.size - ddof, 0)))
+        if take_root:
+            return np.sqrt(var)
+        return var
 
     return impl
 
 
-@_reduction("var")
-def _var(a):
-    variance = _variance(a)
+def _register_variance(name, take_root):
     from .decorators import njit
 
-    core = njit(variance)
+    def typing(a, axis=None, ddof=None, **extra):
+        if not _is_array(a) or extra or not (_no_axis(ddof) or isinstance(ddof, (types.Integer, types.Boolean))):
+            return None
+        core = njit(_variance(a, take_root))
+        if _no_axis(axis):
+            def whole(a, axis=None, ddof=0):
+                return core(a, ddof)
 
-    def impl(a, axis=None):
-        return core(a)
+            return whole
+        if not isinstance(axis, types.Integer):
+            return None
+        result = _result_dtype(name, a.dtype)
+        if a.ndim <= 1:
+            def scalar(a, axis=None, ddof=0):
+                _normalize_axis(axis, a.ndim)
+                return core(a.ravel(), ddof)
 
-    return impl
+            return scalar
+        without = _without_axis(a.ndim)
+
+        def along(a, axis=None, ddof=0):
+            ax = _normalize_axis(axis, a.ndim)
+            rows = _rows_along(a, ax)
+            out = np.empty(rows.shape[0], dtype=result)
+            for r in range(rows.shape[0]):
+                out[r] = core(rows[r], ddof)
+            return out.reshape(without(a.shape, ax))
+
+        return along
+
+    overload(getattr(np, name))(typing)
+    overload_method(types.Array, name)(typing)
 
 
-@_reduction("std")
-def _std(a):
-    from .decorators import njit
-
-    core = njit(_variance(a))
-
-    def impl(a, axis=None):
-        return np.sqrt(core(a))
-
-    return impl
+_register_variance("var", False)
+_register_variance("std", True)
 
 
 def _arg_extreme(pick_new, name):
@@ -233,8 +442,8 @@ def _arg_extreme(pick_new, name):
     return build
 
 
-_reduction("argmin")(_arg_extreme(_less_or_nan, "argmin"))
-_reduction("argmax")(_arg_extreme(_greater_or_nan, "argmax"))
+_reduction("argmin", empty_error="attempt to get argmin of an empty sequence")(_arg_extreme(_less_or_nan, "argmin"))
+_reduction("argmax", empty_error="attempt to get argmax of an empty sequence")(_arg_extreme(_greater_or_nan, "argmax"))
 
 
 @_reduction("any")
@@ -260,7 +469,36 @@ def _all(a):
 
 
 def _cumulative(name, start, combine):
-    @_reduction(name)
+    def along(a):
+        T = _sum_type(a.dtype)
+        if a.ndim == 0:
+            whole = build(a)
+            from .decorators import njit
+
+            accumulate = njit(whole)
+
+            def of_0d(a, axis=None):
+                _normalize_axis(axis, 1)
+                return accumulate(a)
+
+            return of_0d
+
+        def impl(a, axis=None):
+            ax = _normalize_axis(axis, a.ndim)
+            out = np.empty(a.shape, dtype=T)
+            b = _as_3d(a, ax)
+            o3 = out.reshape((b.shape[0], b.shape[1], b.shape[2]))
+            for o in range(b.shape[0]):
+                for i in range(b.shape[2]):
+                    acc = T(start)
+                    for k in range(b.shape[1]):
+                        acc = combine(acc, b[o, k, i])
+                        o3[o, k, i] = acc
+            return out
+
+        return impl
+
+    @_reduction(name, axis_impl=along)
     def build(a):
         T = _sum_type(a.dtype)
 
@@ -322,22 +560,132 @@ def _dot(a, b):
     return impl
 
 
+@register_jitable
+def _largest_or_smallest(values, largest):
+    """max (0.0 for none) or min (ValueError for none) of a 1-d float64 array, NaN winning,
+    as NumPy's matrix norms reduce their line sums and singular values."""
+    if values.size == 0:
+        if largest:
+            return 0.0
+        raise ValueError("zero-size array to reduction operation minimum which has no identity")
+    best = values[0]
+    for v in values:
+        if v != v:
+            return v
+        if (v > best) if largest else (v < best):
+            best = v
+    return best
+
+
+@register_jitable
+def _abs_line_sums(x, over_rows):
+    """Sums of |x| (in float64) down each column, or along each row with `over_rows`."""
+    m = x.shape[0]
+    n = x.shape[1]
+    sums = np.zeros(m if over_rows else n)
+    for i in range(m):
+        for j in range(n):
+            v = abs(np.float64(x[i, j]))
+            if over_rows:
+                sums[i] += v
+            else:
+                sums[j] += v
+    return sums
+
+
+@register_jitable
+def _singular_values(x):
+    """The singular values of a 2-d array (float64, unordered), by one-sided Jacobi: plane
+    rotations make the rows of w (the shorter side's vectors) orthogonal, and their lengths
+    are then the singular values. NaN raises LinAlgError and inf gives NaNs, as LAPACK's
+    SVD does in NumPy."""
+    m = x.shape[0]
+    n = x.shape[1]
+    for v in x.ravel():
+        if v != v:
+            raise _LinAlgError("SVD did not converge")
+    if m >= n:
+        w = x.T.astype(np.float64)
+    else:
+        w = x.astype(np.float64)
+    k = w.shape[0]
+    length = w.shape[1]
+    out = np.empty(k)
+    for v in w.ravel():
+        if not np.isfinite(v):
+            out[:] = np.nan
+            return out
+    for sweep in range(80):
+        rotated = False
+        for p in range(k - 1):
+            wp = w[p]
+            for q in range(p + 1, k):
+                wq = w[q]
+                alpha = 0.0
+                beta = 0.0
+                gamma = 0.0
+                for i in range(length):
+                    alpha += wp[i] * wp[i]
+                    beta += wq[i] * wq[i]
+                    gamma += wp[i] * wq[i]
+                if abs(gamma) <= 1e-15 * math.sqrt(alpha * beta) or gamma == 0.0:
+                    continue
+                rotated = True
+                zeta = (beta - alpha) / (2.0 * gamma)
+                t = 1.0 / (abs(zeta) + math.sqrt(1.0 + zeta * zeta))
+                if zeta < 0:
+                    t = -t
+                c = 1.0 / math.sqrt(1.0 + t * t)
+                s = c * t
+                for i in range(length):
+                    a = wp[i]
+                    b = wq[i]
+                    wp[i] = c * a - s * b
+                    wq[i] = s * a + c * b
+        if not rotated:
+            break
+    for p in range(k):
+        acc = 0.0
+        for i in range(length):
+            acc += w[p, i] * w[p, i]
+        out[p] = math.sqrt(acc)
+    return out
+
+
+def _matrix_norm(x):
+    """Matrix norms for ord None ('fro'), 1, -1, inf, -inf, 2, -2 (2-d arrays of numbers),
+    in float32 for float32 matrices and float64 otherwise, as NumPy returns them."""
+    if isinstance(x.dtype, types.Complex):
+        return None
+    R = np.float32 if x.dtype == types.float32 else np.float64
+
+    def matrix(x, ord=None):
+        if ord is None:
+            acc = 0.0
+            for v in x.ravel():
+                f = np.float64(v)
+                acc += f * f
+            return R(math.sqrt(acc))
+        if ord == 1 or ord == -1:
+            return R(_largest_or_smallest(_abs_line_sums(x, False), ord > 0))
+        if ord == np.inf or ord == -np.inf:
+            return R(_largest_or_smallest(_abs_line_sums(x, True), ord > 0))
+        if ord == 2 or ord == -2:
+            return R(_largest_or_smallest(_singular_values(x), ord > 0))
+        raise ValueError("Invalid norm order for matrices.")
+
+    return matrix
+
+
 @overload(np.linalg.norm)
 def _norm(x, ord=None):
-    """The seed talk's example: vector norms for every `ord`, Frobenius for matrices."""
+    """The seed talk's example: vector norms for every `ord`; matrix norms for 2-d arrays."""
     if not _is_array(x) or x.ndim not in (1, 2):
         return None
     if x.ndim == 2:
-        if not _no_axis(ord):
+        if not (_no_axis(ord) or isinstance(ord, (types.Integer, types.Float))):
             return None
-
-        def frobenius(x, ord=None):
-            acc = 0.0
-            for v in x.ravel():
-                acc += abs(v) ** 2
-            return math.sqrt(acc)
-
-        return frobenius
+        return _matrix_norm(x)
 
     def vector(x, ord=None):
         a = x
@@ -683,29 +1031,175 @@ def _median(a, axis=None):
 
 # ---- combining and differencing ------------------------------------------------------------
 
+def _array_items(arrays):
+    """The item types of a tuple of arrays, or None."""
+    if not isinstance(arrays, types.BaseTuple) or len(arrays) == 0:
+        return None
+    if not all(_is_array(t) for t in arrays):
+        return None
+    return list(arrays)
+
+
+def _common_dtype(items):
+    return getattr(np, np.result_type(*[np.dtype(t.dtype.name) for t in items]).name)
+
+
+@register_jitable
+def _as_row(x):
+    return x.ravel().reshape((1, x.size))
+
+
+@register_jitable
+def _as_column(x):
+    return x.ravel().reshape((x.size, 1))
+
+
+@register_jitable
+def _as_1d(x):
+    return x.ravel()
+
+
+@register_jitable
+def _check_concat_shape(shape, first, ax):
+    if len(shape) != len(first):
+        raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+    for d in range(len(shape)):
+        if d != ax and shape[d] != first[d]:
+            raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+
+
+@register_jitable
+def _check_same_shape(shape, first):
+    for d in range(len(shape)):
+        if shape[d] != first[d]:
+            raise ValueError("all input arrays must have the same shape")
+
+
+def _joiner(kind, items):
+    """The implementation of concatenate/stack/vstack/hstack/column_stack for a tuple of
+    arrays of these types: generated per tuple length, each part converted first (a 1-d
+    array becomes a row for vstack, a column for column_stack...), then copied into its
+    block of the result along the axis."""
+    count = len(items)
+    ndims = [t.ndim for t in items]
+    if kind == "stack":
+        if len(set(ndims)) != 1 or ndims[0] == 0:
+            return None
+        nd = ndims[0] + 1
+        parts = ["arrays[%d].ravel().reshape(with_axis(arrays[0].shape, ax, 1))" % j for j in range(count)]
+        axis_text = "_normalize_axis(axis, %d)" % nd
+        check = "".join("    _check_same_shape(arrays[%d].shape, arrays[0].shape)\n" % j for j in range(count))
+    else:
+        check = ""
+        if kind == "concatenate":
+            if len(set(ndims)) != 1 or ndims[0] == 0:
+                return None
+            nd = ndims[0]
+            parts = ["arrays[%d]" % j for j in range(count)]
+            axis_text = "_normalize_axis(axis, %d)" % nd
+        elif kind == "flat":
+            nd = 1
+            parts = ["arrays[%d].ravel()" % j for j in range(count)]
+            axis_text = "0"
+        elif kind == "vstack":
+            nd = max(max(ndims), 2)
+            if any(n not in (1, nd) for n in ndims):
+                return None
+            parts = ["_as_row(arrays[%d])" % j if n == 1 else "arrays[%d]" % j for j, n in enumerate(ndims)]
+            axis_text = "0"
+        elif kind == "hstack":
+            nd = max(max(ndims), 1)
+            if any(n not in (0, nd) if nd == 1 else n != nd for n in ndims):
+                return None
+            parts = ["_as_1d(arrays[%d])" % j if n == 0 else "arrays[%d]" % j for j, n in enumerate(ndims)]
+            axis_text = "0" if nd == 1 else "1"
+        elif kind == "column_stack":
+            nd = 2
+            if any(n not in (1, 2) for n in ndims):
+                return None
+            parts = ["_as_column(arrays[%d])" % j if n == 1 else "arrays[%d]" % j for j, n in enumerate(ndims)]
+            axis_text = "1"
+        else:
+            raise AssertionError(kind)
+    T = _common_dtype(items)
+    lines = ["def join(arrays, axis=0):\n", check]
+    lines.append("    ax = %s\n" % axis_text)
+    for j, p in enumerate(parts):
+        lines.append("    p%d = %s\n" % (j, p))
+    lines.append("    total = 0\n")
+    for j in range(count):
+        lines.append("    _check_concat_shape(p%d.shape, p0.shape, ax)\n" % j)
+        lines.append("    total += p%d.shape[ax]\n" % j)
+    lines.append("    outer, along, inner = _split_at_axis(p0.shape, ax)\n")
+    lines.append("    out = np.empty(replaced_axis(p0.shape, ax, total), dtype=T)\n")
+    lines.append("    o3 = out.reshape((outer, total, inner))\n")
+    lines.append("    k = 0\n")
+    for j in range(count):
+        lines.append("    n = p%d.shape[ax]\n" % j)
+        lines.append("    o3[:, k:k + n, :] = p%d.ravel().reshape((outer, n, inner))\n" % j)
+        lines.append("    k += n\n")
+    lines.append("    return out\n")
+    source = "".join(lines)
+    key = ("join", kind, tuple(str(t) for t in items))
+    with_axis = _with_axis(nd - 1) if kind == "stack" else None
+    return _generate(key, "join", source, T=T, with_axis=with_axis, replaced_axis=_replaced_axis(nd))
+
+
 @overload(np.concatenate)
 def _concatenate(arrays, axis=None):
-    if not isinstance(arrays, types.UniTupleType) or not _array_1d(arrays.dtype):
+    items = _array_items(arrays)
+    if items is None:
+        return None
+    if axis is None or isinstance(axis, types.Integer):
+        join = _joiner("concatenate", items)
+    elif isinstance(axis, types.NoneType):
+        join = _joiner("flat", items)  # axis=None: the arrays are flattened first
+    else:
+        return None
+    if join is None:
         return None
 
     def impl(arrays, axis=0):
-        total = 0
-        for arr in arrays:
-            total += arr.size
-        out = np.empty(total, dtype=arrays[0].dtype)
-        k = 0
-        for arr in arrays:
-            for x in arr:
-                out[k] = x
-                k += 1
-        return out
+        return join(arrays, axis)
 
     return impl
 
 
-@overload(np.hstack)
-def _hstack(arrays):
-    return _concatenate(arrays)
+@overload(np.stack)
+def _stack(arrays, axis=None):
+    items = _array_items(arrays)
+    if items is None or not (axis is None or isinstance(axis, types.Integer)):
+        return None
+    join = _joiner("stack", items)
+    if join is None:
+        return None
+
+    def impl(arrays, axis=0):
+        return join(arrays, axis)
+
+    return impl
+
+
+def _fixed_axis_joiner(kind):
+    def typing(tup):
+        items = _array_items(tup)
+        if items is None:
+            return None
+        join = _joiner(kind, items)
+        if join is None:
+            return None
+
+        def impl(tup):
+            return join(tup, 0)
+
+        return impl
+
+    overload(getattr(np, kind))(typing)
+
+
+_fixed_axis_joiner("vstack")
+_fixed_axis_joiner("hstack")
+_fixed_axis_joiner("column_stack")
 
 
 @overload(np.diff)
@@ -790,6 +1284,244 @@ def _trace(a):
         return acc
 
     return impl
+
+
+# ---- where the nonzero elements are -----------------------------------------------------------
+
+@register_jitable
+def _argwhere_of(a):
+    """The (count, ndim) indices of a's nonzero elements, in C order."""
+    flat = a.ravel()
+    count = 0
+    for x in flat:
+        if x != 0:
+            count += 1
+    shape = a.shape
+    out = np.empty((count, a.ndim), dtype=np.int64)
+    k = 0
+    for i in range(flat.size):
+        if flat[i] != 0:
+            rest = i
+            for d in range(a.ndim - 1, -1, -1):
+                out[k, d] = rest % shape[d]
+                rest //= shape[d]
+            k += 1
+    return out
+
+
+@overload(np.argwhere)
+def _argwhere(a):
+    if not _is_array(a):
+        return None
+    if a.ndim == 0:
+        def of_0d(a):
+            return np.empty((1 if a.ravel()[0] != 0 else 0, 0), dtype=np.int64)
+
+        return of_0d
+
+    def impl(a):
+        return _argwhere_of(a)
+
+    return impl
+
+
+@overload(np.flatnonzero)
+def _flatnonzero(a):
+    if not _is_array(a):
+        return None
+
+    def impl(a):
+        flat = a.ravel()
+        count = 0
+        for x in flat:
+            if x != 0:
+                count += 1
+        out = np.empty(count, dtype=np.int64)
+        k = 0
+        for i in range(flat.size):
+            if flat[i] != 0:
+                out[k] = i
+                k += 1
+        return out
+
+    return impl
+
+
+def _index_columns(where, a):
+    raise RuntimeError("_index_columns is only for compiled code")
+
+
+@overload(_index_columns)
+def _index_columns_typing(where, a):
+    """(where[:, 0], ..., where[:, ndim - 1]): one index array per dimension of `a`."""
+    return _tuple_function("_columns", "where, a", a.ndim, lambda d: "where[:, %d]" % d)
+
+
+@overload_method(types.Array, "nonzero")
+def _nonzero_method(a):
+    def impl(a):
+        return np.nonzero(a)
+
+    return impl
+
+
+@register_jitable
+def nonzero_nd(a):
+    """np.nonzero of an array of 2 or more dimensions (the compiler calls it; 1-d arrays
+    have their own loop)."""
+    return _index_columns(_argwhere_of(a), a)
+
+
+# ---- histogram --------------------------------------------------------------------------------
+
+def _stand_in(t, value):
+    """A Python-side value of what type `t` holds in the caller, for asking NumPy which
+    dtypes it picks: int64 and float64 arrive from Python ints and floats ("weak"
+    scalars), other types from NumPy scalars."""
+    if t == types.int64:
+        return int(value)
+    if t == types.float64:
+        return float(value)
+    return getattr(np, t.name)(value)
+
+
+def _histogram_dtypes(a, range_types):
+    """(compare, edges, linspace, shifted_linspace): the dtypes NumPy's histogram uses to
+    keep values inside the range, for the bin edges, and to compute the edges by linspace
+    (before and after an empty range is widened by 0.5 each way)."""
+    a_dt = np.dtype(a.dtype.name)
+    if range_types is None:
+        first, last = a_dt.type(0), a_dt.type(1)
+        compare = a_dt
+    else:
+        first, last = _stand_in(range_types[0], 0), _stand_in(range_types[1], 1)
+        compare = np.result_type(a_dt, first)
+        if compare.kind in "iub":
+            # NumPy compares integers with integer bounds exactly.
+            compare = np.dtype(np.float64) if a_dt == np.uint64 else np.dtype(np.int64)
+    edges = np.result_type(first, last, a_dt)
+    if edges.kind in "iub":
+        edges = np.result_type(edges, float)
+    linspace = np.linspace(first, last, 2).dtype
+    shifted = np.linspace(first - 0.5, last + 0.5, 2).dtype
+    as_type = lambda d: getattr(np, np.dtype(d).name)
+    return as_type(compare), as_type(edges), as_type(linspace), as_type(shifted)
+
+
+def _edges_function(L, E):
+    """np.linspace(first, last, n + 1) computed in dtype L, then cast to the edge dtype E."""
+    from .decorators import njit
+
+    def edges(first, last, n):
+        out = np.empty(n + 1, dtype=E)
+        start = L(first)
+        stop = L(last)
+        delta = stop - start
+        step = delta / L(n)
+        for i in range(n + 1):
+            if step == 0:
+                out[i] = E((L(i) / L(n)) * delta + start)
+            else:
+                out[i] = E(L(i) * step + start)
+        out[n] = E(stop)
+        return out
+
+    return njit(edges)
+
+
+def _counts_function(E):
+    """Counts of flat's values in the n bins (edges[i] <= x < edges[i + 1], the last bin
+    closed), skipping values outside [lo, hi] (NaN too), as NumPy's histogram counts: an
+    estimate of the bin from the value (in the edge dtype E), corrected against the edges."""
+    from .decorators import njit
+
+    def counts(flat, edges, n, lo, hi, first, last):
+        hist = np.zeros(n, dtype=np.int64)
+        start = np.float64(E(first))
+        denom = np.float64(E(last)) - start
+        for x in flat:
+            if not (x >= lo and x <= hi):
+                continue
+            xe = E(x)
+            k = int((np.float64(xe) - start) / denom * n)
+            if k >= n:
+                k = n - 1
+            if k < 0:
+                k = 0
+            if xe < edges[k]:
+                k -= 1
+            elif k != n - 1 and xe >= edges[k + 1]:
+                k += 1
+            if 0 <= k < n:
+                hist[k] += 1
+        return hist
+
+    return njit(counts)
+
+
+@overload(np.histogram)
+def _histogram(a, bins=None, range=None, **extra):
+    """np.histogram with a number of bins (10 by default) and an optional (min, max) range:
+    NumPy's edges (linspace in the dtypes NumPy picks) and its counting."""
+    if not _is_array(a) or extra or isinstance(a.dtype, (types.Boolean, types.Complex)):
+        return None
+    if not (bins is None or isinstance(bins, types.Integer)):
+        return None
+    given = not (range is None or isinstance(range, types.NoneType))
+    if given:
+        if not (isinstance(range, types.BaseTuple) and len(range) == 2
+                and all(isinstance(t, (types.Integer, types.Float)) for t in range)):
+            return None
+        C, E, L, Ls = _histogram_dtypes(a, list(range))
+    else:
+        C, E, L, Ls = _histogram_dtypes(a, None)
+    # Bounds widened by 0.5 are compared as floats.
+    Cs = C if np.issubdtype(C, np.floating) else np.float64
+    edges_of = _edges_function(L, E)
+    widened_edges_of = _edges_function(Ls, E)
+    counts = _counts_function(E)
+
+    def finish(flat, n, first, last, lo, hi):
+        if first == last:
+            first_w = first - 0.5
+            last_w = last + 0.5
+            edges = widened_edges_of(first_w, last_w, n)
+            return counts(flat, edges, n, Cs(first_w), Cs(last_w), first_w, last_w), edges
+        edges = edges_of(first, last, n)
+        return counts(flat, edges, n, lo, hi, first, last), edges
+
+    from .decorators import njit
+
+    finish = njit(finish)
+    if given:
+        def with_range(a, bins=10, range=None):
+            if bins < 1:
+                raise ValueError("`bins` must be positive, when an integer")
+            first = range[0]
+            last = range[1]
+            if first > last:
+                raise ValueError("max must be larger than min in range parameter.")
+            if not (np.isfinite(first) and np.isfinite(last)):
+                raise ValueError("supplied range of the histogram is not finite")
+            return finish(a.ravel(), bins, first, last, C(first), C(last))
+
+        return with_range
+    # An empty array without a range: NumPy's range is (0, 1), as Python ints.
+    empty_edges_of = _edges_function(np.float64, E)
+
+    def from_data(a, bins=10, range=None):
+        if bins < 1:
+            raise ValueError("`bins` must be positive, when an integer")
+        flat = a.ravel()
+        if flat.size == 0:
+            return np.zeros(bins, dtype=np.int64), empty_edges_of(0, 1, bins)
+        first = np.min(flat)
+        last = np.max(flat)
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError("autodetected range of the histogram is not finite")
+        return finish(flat, bins, first, last, C(first), C(last))
+
+    return from_data
 
 
 # ---- NaN-ignoring reductions ------------------------------------------------------------------

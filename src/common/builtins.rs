@@ -160,6 +160,22 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
         .with_hint(if module == "numpy" { "NumPy array functions arrive with the NumPy milestone" } else { "see the README for the supported functions" }))
 }
 
+/// The callee of a call as written (`np.linalg.norm`), for messages.
+fn callee_text(e: &ast::Expr) -> String {
+    match e {
+        ast::Expr::Name(n) => n.id.to_string(),
+        ast::Expr::Attribute(a) => format!("{}.{}", callee_text(&a.value), a.attr),
+        _ => "this function".into(),
+    }
+}
+
+/// Argument types as a call shows them: `array(float64, 2d, C), axis=int64`.
+fn shown_arguments(types: &[Type], kw_types: &[(String, Type)]) -> String {
+    let mut shown: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+    shown.extend(kw_types.iter().map(|(k, t)| format!("{k}={t}")));
+    shown.join(", ")
+}
+
 impl<'a> Typer<'a> {
     pub(crate) fn call(&mut self, c: &ast::ExprCall, span: Span) -> Result<Value, Diagnostic> {
         let callee = match self.value(&c.func)? {
@@ -201,19 +217,28 @@ impl<'a> Typer<'a> {
                 let (types, kw_types) = self.types_of_call(&all, &kwargs, span)?;
                 match self.host.resolve_method(&name, &types, &kw_types).map_err(|d| at_call(d, span))? {
                     Some(id) => self.call_dispatcher_value(id, all, kwargs, span),
-                    None => Err(Diagnostic::typing("unknown-attribute", format!("method '{name}' of {} is not supported", types[0]), span)
-                        .with_hint("see the README for the supported array methods")),
+                    None if types.len() == 1 && kw_types.is_empty() => {
+                        Err(Diagnostic::typing("unknown-attribute", format!("method '{name}' of {} is not supported", types[0]), span)
+                            .with_hint("see the README for the supported array methods"))
+                    }
+                    None => Err(Diagnostic::typing(
+                        "no-implementation",
+                        format!("method '{name}' of {} is not supported with arguments ({})", types[0], shown_arguments(&types[1..], &kw_types)),
+                        span,
+                    )
+                    .with_hint("check the argument types; see the README for the supported array methods")),
                 }
             }
             Value::Overload(key) => {
                 let (types, kw_types) = self.types_of_call(&args, &kwargs, span)?;
                 match self.host.resolve_overload(key, &types, &kw_types).map_err(|d| at_call(d, span))? {
                     Some(id) => self.call_dispatcher_value(id, args, kwargs, span),
-                    None => {
-                        let shown: Vec<String> = types.iter().map(|t| t.to_string()).collect();
-                        Err(Diagnostic::typing("no-implementation", format!("no implementation of this function accepts ({})", shown.join(", ")), span)
-                            .with_hint("check the argument types; see the README for what is supported"))
-                    }
+                    None => Err(Diagnostic::typing(
+                        "no-implementation",
+                        format!("no implementation of {}() accepts ({})", callee_text(&c.func), shown_arguments(&types, &kw_types)),
+                        span,
+                    )
+                    .with_hint("check the argument types; see the README for what is supported")),
                 }
             }
             Value::ExcClass(c) => Err(Diagnostic::typing("unsupported", format!("exception '{c}' can only be raised, not created as a value"), span)

@@ -65,6 +65,24 @@ impl<'a> Typer<'a> {
         Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, ndim), span)
     }
 
+    /// The result of an element-wise operation: a Map, or, when every array operand is
+    /// 0-d, the scalar NumPy gives (`0-d + 0-d`, `np.sqrt(0-d)`), each 0-d operand read once.
+    fn elementwise_result(&mut self, inputs: Vec<Expr>, body: Expr, span: Span) -> Expr {
+        if inputs.iter().any(|x| x.ty.array().is_some_and(|a| a.ndim > 0)) || body.ty.scalar().is_none() {
+            return self.result_map(inputs, body, span);
+        }
+        let elements: Vec<Expr> = inputs
+            .into_iter()
+            .map(|x| match x.ty.array().map(|a| a.dtype) {
+                Some(dtype) => Expr::new(ExprKind::ArrayGet(bx(x), vec![]), Type::Scalar(dtype), span),
+                None => x,
+            })
+            .collect();
+        let mut body = body;
+        substitute_inputs(&mut body, &elements);
+        body
+    }
+
     /// `l op r` where at least one side is an array.
     pub(crate) fn array_binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
         let both_arrays = l.ty.array().is_some() && r.ty.array().is_some();
@@ -74,7 +92,7 @@ impl<'a> Typer<'a> {
         let outer = std::mem::replace(&mut self.array_dtypes, both_arrays);
         let body = self.binary(op, le, re, span);
         self.array_dtypes = outer;
-        Ok(self.result_map(inputs, body?, span))
+        Ok(self.elementwise_result(inputs, body?, span))
     }
 
     pub(crate) fn array_compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
@@ -82,7 +100,7 @@ impl<'a> Typer<'a> {
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
         let body = self.compare(op, le, re, span)?;
-        Ok(self.result_map(inputs, body, span))
+        Ok(self.elementwise_result(inputs, body, span))
     }
 
     pub(crate) fn array_unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
@@ -93,7 +111,7 @@ impl<'a> Typer<'a> {
             ast::UnaryOp::Not => return self.truth(Expr::new(ExprKind::Int(0), new_array(Scalar::Bool, 1), span)),
             _ => self.unary_scalar(op, x, span)?,
         };
-        Ok(self.result_map(inputs, body, span))
+        Ok(self.elementwise_result(inputs, body, span))
     }
 
     /// A ufunc applied element-wise: type the scalar function on the element stand-ins.
@@ -112,7 +130,7 @@ impl<'a> Typer<'a> {
             Value::Rt(e) => e,
             other => return Err(Diagnostic::internal(format!("ufunc {f} typed to {}", describe_value(&other)))),
         };
-        Ok(Value::Rt(self.result_map(inputs, body, span)))
+        Ok(Value::Rt(self.elementwise_result(inputs, body, span)))
     }
 
     fn dtype_of(&self, v: &Value, span: Span) -> Result<Scalar, Diagnostic> {
@@ -510,9 +528,13 @@ impl<'a> Typer<'a> {
         let Some(at) = a.ty.array().cloned() else {
             return Err(Diagnostic::typing("bad-argument", format!("numpy.nonzero() takes an array, not {}", a.ty), span));
         };
-        if at.ndim != 1 {
-            return Err(Diagnostic::typing("unsupported", "numpy.nonzero() of a multi-dimensional array is not supported yet", span)
-                .with_hint("ravel the array first, or loop over its elements"));
+        if at.ndim == 0 {
+            return Err(Diagnostic::typing("bad-argument", format!("numpy.nonzero() of a 0-d array ({}) is not allowed", a.ty), span)
+                .with_hint("use np.atleast_1d(a).nonzero(), as NumPy says"));
+        }
+        if at.ndim > 1 {
+            // A tuple of ndim index arrays: library code (`_numpy_impl.nonzero_nd`).
+            return self.library_call("nonzero_nd", vec![a], span);
         }
         let mut stmts = vec![];
         let arr = self.temp("nz_array", a.ty.clone());
@@ -638,21 +660,27 @@ impl<'a> Typer<'a> {
         })))
     }
 
-    /// `a[...]` with slices: a view sharing `a`'s memory.
-    pub(crate) fn array_view(&mut self, base: Expr, parts: &[&ast::Expr], span: Span) -> Result<Expr, Diagnostic> {
+    /// `a[...]` with slices, `np.newaxis` or `...`: a view sharing `a`'s memory.
+    pub(crate) fn array_view(&mut self, base: Expr, parts: Vec<IndexPart>, span: Span) -> Result<Expr, Diagnostic> {
         let at = base.ty.array().cloned().expect("array_view of an array");
-        if parts.len() > at.ndim as usize {
+        let consumed = parts.iter().filter(|p| matches!(p, IndexPart::Slice(_) | IndexPart::Index(..))).count();
+        if parts.iter().filter(|p| matches!(p, IndexPart::Ellipsis)).count() > 1 {
+            return Err(Diagnostic::typing("bad-index", "an index can only have a single ellipsis ('...')", span));
+        }
+        if consumed > at.ndim as usize {
             return Err(Diagnostic::typing("index-out-of-range", format!("too many indices for a {}-d array", at.ndim), span));
         }
         let mut items = vec![];
         let mut kept = 0u32;
+        // Where np.newaxis puts a dimension of length 1, counted in the result's dimensions.
+        let mut new_axes = vec![];
         // C layout survives when leading dimensions are indexed and at most the first
         // kept dimension is cut (without a step).
         let mut c_contiguous = at.layout == Layout::C;
         let mut seen_range = false;
         for p in parts {
             match p {
-                ast::Expr::Slice(s) => {
+                IndexPart::Slice(s) => {
                     let part = |x: &Option<Box<ast::Expr>>, this: &mut Self| -> Result<Option<Expr>, Diagnostic> {
                         match x {
                             None => Ok(None),
@@ -676,22 +704,79 @@ impl<'a> Typer<'a> {
                     kept += 1;
                     items.push(SliceItem::Range(lo, hi, st));
                 }
-                other => {
+                IndexPart::Ellipsis => {
+                    // As many whole dimensions as the other indices leave.
+                    for _ in 0..at.ndim as usize - consumed {
+                        seen_range = true;
+                        kept += 1;
+                        items.push(SliceItem::Range(None, None, None));
+                    }
+                }
+                IndexPart::NewAxis => new_axes.push(kept as usize + new_axes.len()),
+                IndexPart::Index(i, at_span) => {
                     if seen_range {
                         c_contiguous = false;
                     }
-                    let i = self.rt(other)?;
-                    if i.ty.array().is_some() || matches!(i.ty, Type::NoneType | Type::Tuple(_)) {
-                        return Err(Diagnostic::typing("unsupported", "fancy indexing and np.newaxis are not supported yet", span_of(*other)));
+                    if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
+                        return Err(Diagnostic::typing("unsupported", "indexing with arrays together with slices is not supported yet", at_span)
+                            .with_hint("index with one boolean mask or one integer array"));
                     }
                     items.push(SliceItem::Index(self.index_int(i, span)?));
                 }
             }
         }
-        let ndim = kept + (at.ndim - parts.len() as u32);
+        let ndim = kept + (at.ndim - items.len() as u32);
         let layout = if c_contiguous { Layout::C } else { Layout::Any };
         let ty = Type::Array(ArrayType { dtype: at.dtype, ndim, layout, readonly: at.readonly });
-        Ok(Expr::new(ExprKind::ArrayView(bx(base), items), ty, span))
+        let view = if items.is_empty() { base } else { Expr::new(ExprKind::ArrayView(bx(base), items), ty.clone(), span) };
+        if new_axes.is_empty() {
+            return Ok(view);
+        }
+        // A C-contiguous view stays C-contiguous with unit dimensions added (NumPy agrees).
+        let layout = match view.ty.array().map(|v| v.layout) {
+            Some(Layout::C) if ndim > 0 => Layout::C,
+            _ if ndim == 0 => Layout::C,
+            _ => Layout::Any,
+        };
+        let ty = Type::Array(ArrayType { dtype: at.dtype, ndim: ndim + new_axes.len() as u32, layout, readonly: at.readonly });
+        Ok(Expr::new(ExprKind::ExpandDims(bx(view), new_axes), ty, span))
+    }
+}
+
+/// One item of an array subscript, as the typer sees it.
+pub(crate) enum IndexPart<'e> {
+    Slice(&'e ast::ExprSlice),
+    /// An integer (or, alone, an integer or boolean array) index, typed, with its place.
+    Index(Expr, Span),
+    /// `np.newaxis` or `None`.
+    NewAxis,
+    /// `...`
+    Ellipsis,
+}
+
+/// Every `MapInput(k)` of a Map body replaced by `values[k]` (a body of 0-d operands
+/// evaluated once, as a scalar expression). Each input is read once, or is a variable
+/// (the same walk as `renumber`: what a Map body can hold).
+fn substitute_inputs(e: &mut Expr, values: &[Expr]) {
+    if let ExprKind::MapInput(k) = e.kind {
+        *e = values[k].clone();
+        return;
+    }
+    match &mut e.kind {
+        ExprKind::Cast(x) | ExprKind::Unary(_, x) | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::IsNone(x) | ExprKind::Unwrap(x) => {
+            substitute_inputs(x, values)
+        }
+        ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            substitute_inputs(a, values);
+            substitute_inputs(b, values);
+        }
+        ExprKind::IfElse(c, a, b) => {
+            substitute_inputs(c, values);
+            substitute_inputs(a, values);
+            substitute_inputs(b, values);
+        }
+        ExprKind::Tuple(items) | ExprKind::Math(_, items) => items.iter_mut().for_each(|x| substitute_inputs(x, values)),
+        _ => {}
     }
 }
 
