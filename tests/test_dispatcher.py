@@ -7,6 +7,7 @@ from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.backend import TypingError, backend, jit, njit, types
 
@@ -238,6 +239,26 @@ def test_defaults_and_keywords(args, kwargs):
     r = f(*args, **kwargs)
     e = scaled(*args, **kwargs)
     assert r == e and type(r) is type(e)
+
+
+def defaults_of_every_kind(x, n=3, scale=0.5, flip=False, label=None):
+    r = x * n * scale
+    if flip:
+        r = -r
+    if label is not None:
+        r += label
+    return r
+
+
+@given(x=st.integers(-1000, 1000), n=st.integers(-5, 5), scale=st.floats(-4, 4), flip=st.booleans())
+@settings(max_examples=25, deadline=None)
+def test_omitted_defaults_compile_as_constants_without_mixing_specializations(x, n, scale, flip):
+    # Numba specializes an omitted argument on its default value (types.Omitted); calls
+    # that pass the argument, even with the same value, must not reuse that code.
+    f = njit(defaults_of_every_kind)
+    calls = [((x,), {}), ((x, n), {}), ((x,), {"scale": scale}), ((x, 3), {}), ((x,), {"flip": flip}), ((x, n, scale, flip), {}), ((x,), {})]
+    for args, kwargs in calls:
+        assert f(*args, **kwargs) == defaults_of_every_kind(*args, **kwargs), (args, kwargs)
 
 
 def test_unknown_keyword_is_type_error():

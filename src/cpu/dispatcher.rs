@@ -25,6 +25,9 @@ pub struct Overload {
     ret_slots: usize,
     /// Kernels only: the variant with per-worker copies of some arrays.
     private: Option<PrivateVariant>,
+    /// Bit i: parameter i was omitted and compiled as its (constant) default value, as
+    /// Numba's `Omitted` type does; such an overload serves only calls that omit it.
+    omitted: u64,
 }
 
 #[pyclass(module = "ferrumba._core", dict, weakref, frozen, subclass)]
@@ -126,7 +129,7 @@ impl Dispatcher {
             return Err(PyTypeError::new_err(format!("{name}() takes {} arguments but {} were given", self.params.len(), args.len())));
         }
         let mut slots = SlotBuf::new();
-        let ov = self.select_overload(py, args, &mut slots)?;
+        let ov = self.select_overload(py, args, &mut slots, 0)?;
         if shared_bytes < 0 {
             return Err(PyValueError::new_err("the dynamic shared memory size cannot be negative"));
         }
@@ -153,7 +156,7 @@ impl Dispatcher {
                 self.params.len()
             )));
         }
-        let ov = self.compile_for(py, &sig.args)?;
+        let ov = self.compile_for(py, &sig.args, 0)?;
         if let Some(ret) = sig.ret {
             if ret != ov.ret && ret != Type::NoneType {
                 return Err(typing_error(
@@ -204,25 +207,30 @@ impl Dispatcher {
     /// The whole calling convention: keywords, defaults, lookup, compile on a miss.
     pub fn call_general(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let bound;
+        let mut omitted = 0;
         let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != self.params.len() {
-            bound = self.bind_arguments(py, args, kwargs)?;
+            let (tuple, mask) = self.bind_arguments(py, args, kwargs)?;
+            bound = tuple;
+            omitted = mask;
             &bound
         } else {
             args
         };
         let mut slots = SlotBuf::new();
-        let ov = self.select_overload(py, args, &mut slots)?;
+        let ov = self.select_overload(py, args, &mut slots, omitted)?;
         self.run(py, &ov, &slots)
     }
 
     /// The specialization for `args` (compiling one if needed), with the arguments unboxed
     /// into `slots`: an exact match first, then the slow path (typing, conversion for
     /// explicit signatures, compilation).
-    fn select_overload(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, slots: &mut SlotBuf) -> PyResult<Arc<Overload>> {
+    fn select_overload(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, slots: &mut SlotBuf, omitted: u64) -> PyResult<Arc<Overload>> {
+        // Explicit signatures serve every call, omitted arguments or not.
+        let omitted = if self.explicit.load(std::sync::atomic::Ordering::Relaxed) { 0 } else { omitted };
         {
             let overloads = self.overloads.read().expect("overload list lock");
             'overloads: for ov in overloads.iter() {
-                if ov.args.len() != args.len() {
+                if ov.args.len() != args.len() || ov.omitted != omitted {
                     continue;
                 }
                 slots.clear();
@@ -234,7 +242,7 @@ impl Dispatcher {
                 return Ok(ov.clone());
             }
         }
-        let ov = self.resolve_slow(py, args)?;
+        let ov = self.resolve_slow(py, args, omitted)?;
         slots.clear();
         for (a, t) in args.iter().zip(&ov.args) {
             unbox(&a, t, slots)?;
@@ -253,6 +261,9 @@ impl Dispatcher {
             let overloads = self.overloads.read().expect("overload list lock");
             let mut found = None;
             'overloads: for ov in overloads.iter() {
+                if ov.omitted != 0 {
+                    continue;
+                }
                 slots.clear();
                 for (&a, t) in args.iter().zip(&ov.args) {
                     let a = unsafe { pyo3::Borrowed::from_ptr(py, a) };
@@ -270,8 +281,9 @@ impl Dispatcher {
         Some(self.run(py, &found, &slots))
     }
 
-    /// Fill in keyword arguments and defaults, with Python's error messages.
-    fn bind_arguments<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyTuple>> {
+    /// Fill in keyword arguments and defaults, with Python's error messages; also says which
+    /// parameters took a default that compiles as a constant (see `Overload::omitted`).
+    fn bind_arguments<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<(Bound<'py, PyTuple>, u64)> {
         let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;
         let n = self.params.len();
         if args.len() > n {
@@ -291,17 +303,24 @@ impl Dispatcher {
         }
         let first_default = n - self.defaults.len().min(n);
         let mut out = Vec::with_capacity(n);
+        let mut omitted = 0u64;
         for (i, v) in values.into_iter().enumerate() {
             match v {
                 Some(v) => out.push(v),
-                None if i >= first_default => out.push(self.defaults[i - first_default].bind(py).clone()),
+                None if i >= first_default => {
+                    let default = self.defaults[i - first_default].bind(py).clone();
+                    if i < 64 && default_literal(&default).is_some() {
+                        omitted |= 1 << i;
+                    }
+                    out.push(default)
+                }
                 None => return Err(PyTypeError::new_err(format!("{name}() missing required argument: '{}'", self.params[i]))),
             }
         }
-        PyTuple::new(py, out)
+        Ok((PyTuple::new(py, out)?, omitted))
     }
 
-    fn resolve_slow(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Arc<Overload>> {
+    fn resolve_slow(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, omitted: u64) -> PyResult<Arc<Overload>> {
         let mut types = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             match typeof_arg(&a)? {
@@ -327,16 +346,36 @@ impl Dispatcher {
             let got: Vec<String> = types.iter().map(|t| t.to_string()).collect();
             return Err(PyTypeError::new_err(format!("no matching definition for argument type(s) {}; compiled signatures: {}", got.join(", "), have.join(", "))));
         }
-        self.compile_for(py, &types)
+        self.compile_for(py, &types, omitted)
     }
 
-    fn compile_for(&self, py: Python<'_>, types: &[Type]) -> PyResult<Arc<Overload>> {
-        if let Some(ov) = self.overloads.read().expect("overload list lock").iter().find(|ov| ov.args == types) {
+    fn compile_for(&self, py: Python<'_>, types: &[Type], omitted: u64) -> PyResult<Arc<Overload>> {
+        if let Some(ov) = self.overloads.read().expect("overload list lock").iter().find(|ov| ov.args == types && ov.omitted == omitted) {
             return Ok(ov.clone());
         }
+        // Omitted arguments are constants in the compiled code: the entry's parameter is
+        // assigned its default first thing, and LLVM folds it through.
+        let n_defaults = self.defaults.len().min(self.params.len());
+        let first_default = self.params.len() - n_defaults;
+        let constants: Vec<(usize, crate::common::ir::ExprKind)> = (0..self.params.len())
+            .filter(|i| omitted & (1 << i) != 0)
+            .filter_map(|i| default_literal(self.defaults[i - first_default].bind(py)).map(|k| (i, k)))
+            .collect();
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Overload, (Diagnostic, Option<Arc<SourceFile>>)> {
             let t0 = std::time::Instant::now();
-            let unit = infer_unit(py, self.id, types)?;
+            let mut unit = infer_unit(py, self.id, types)?;
+            if !constants.is_empty() {
+                let mut entry = (*unit.entry).clone();
+                entry.symbol = format!("{}.omitted{omitted}", entry.symbol);
+                for (i, kind) in constants.iter().rev() {
+                    let p = entry.params[*i];
+                    let value = crate::common::ir::Expr::new(kind.clone(), entry.vars[p].ty.clone(), Default::default());
+                    entry.body.insert(0, crate::common::ir::Stmt::Assign(p, value));
+                }
+                let entry = Arc::new(entry);
+                unit.functions[0] = entry.clone();
+                unit.entry = entry;
+            }
             if std::env::var_os("FERRUMBA_TIMING").is_some() {
                 eprintln!("ferrumba: {}: front end {:.1} ms", unit.entry.symbol, t0.elapsed().as_secs_f64() * 1e3);
             }
@@ -378,6 +417,7 @@ impl Dispatcher {
                 llvm_ir: cu.llvm_ir,
                 ret_slots: slot_count(&unit.entry.ret),
                 private,
+                omitted,
             })
         }));
         let ov = match compiled {
@@ -499,4 +539,20 @@ fn load_scipy_blas(py: Python<'_>) {
             crate::cpu::blas::install(dgemm, sgemm);
         }
     });
+}
+
+/// A default value that compiles as a constant: an int, float or bool (as `typeof_arg`
+/// types it: int64, float64, bool).
+fn default_literal(v: &Bound<'_, PyAny>) -> Option<crate::common::ir::ExprKind> {
+    use crate::common::ir::ExprKind;
+    if v.is_exact_instance_of::<pyo3::types::PyBool>() {
+        return v.extract::<bool>().ok().map(ExprKind::Bool);
+    }
+    if v.is_exact_instance_of::<pyo3::types::PyInt>() {
+        return v.extract::<i64>().ok().map(ExprKind::Int);
+    }
+    if v.is_exact_instance_of::<pyo3::types::PyFloat>() {
+        return v.extract::<f64>().ok().map(ExprKind::Float);
+    }
+    None
 }
