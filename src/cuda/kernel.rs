@@ -343,13 +343,14 @@ impl GpuKernel {
         Ok(k)
     }
 
-    fn select(&self, py: Python<'_>, kinds: &[Arg], args: &Bound<'_, PyTuple>) -> PyResult<Arc<GpuOverload>> {
+    fn select(&self, py: Python<'_>, kinds: &[(Arg, *mut pyo3::ffi::PyObject)]) -> PyResult<Arc<GpuOverload>> {
+        // SAFETY (every `item` below): pointers into the argument tuple, alive for the call.
+        let item = |p: *mut pyo3::ffi::PyObject| unsafe { pyo3::Borrowed::from_ptr(py, p) };
         {
             let overloads = self.overloads.read().expect("overload lock");
             'exact: for ov in overloads.iter() {
-                for (i, (&k, t)) in kinds.iter().zip(&ov.args).enumerate() {
-                    let a = args.get_borrowed_item(i)?;
-                    if !matches(k, &a, t, true) {
+                for (&(k, p), t) in kinds.iter().zip(&ov.args) {
+                    if !matches(k, &item(p), t, true) {
                         continue 'exact;
                     }
                 }
@@ -357,9 +358,8 @@ impl GpuKernel {
             }
             if self.explicit.load(Ordering::Relaxed) {
                 'conv: for ov in overloads.iter() {
-                    for (i, (&k, t)) in kinds.iter().zip(&ov.args).enumerate() {
-                        let a = args.get_borrowed_item(i)?;
-                        if !matches(k, &a, t, false) {
+                    for (&(k, p), t) in kinds.iter().zip(&ov.args) {
+                        if !matches(k, &item(p), t, false) {
                             continue 'conv;
                         }
                     }
@@ -368,8 +368,8 @@ impl GpuKernel {
             }
         }
         let mut types = Vec::with_capacity(kinds.len());
-        for (i, &k) in kinds.iter().enumerate() {
-            let a = args.get_borrowed_item(i)?;
+        for (i, &(k, p)) in kinds.iter().enumerate() {
+            let a = item(p);
             match type_of(k, &a)? {
                 Some(t) => types.push(t),
                 None => {
@@ -398,23 +398,23 @@ impl GpuKernel {
             return Err(PyTypeError::new_err(format!("{}() takes {} arguments but {} were given", self.name, self.nparams, n)));
         }
         let dev = driver::current().map_err(|e| to_pyerr(py, e))?;
-        let mut inline = [Arg::Host; 16];
+        let mut inline = [(Arg::Host, std::ptr::null_mut()); 16];
         let mut heap = Vec::new();
-        let kinds: &mut [Arg] = if n <= inline.len() {
+        let kinds: &mut [(Arg, *mut pyo3::ffi::PyObject)] = if n <= inline.len() {
             &mut inline[..n]
         } else {
-            heap.resize(n, Arg::Host);
+            heap.resize(n, (Arg::Host, std::ptr::null_mut()));
             &mut heap
         };
         let mut needs_host = false;
         for (i, k) in kinds.iter_mut().enumerate() {
             let a = args.get_borrowed_item(i)?;
-            *k = classify(&a)?;
-            needs_host |= matches!(k, Arg::Host);
+            *k = (classify(&a)?, a.as_ptr());
+            needs_host |= matches!(k.0, Arg::Host);
         }
         if needs_host {
             if prepared {
-                let bad = kinds.iter().position(|k| matches!(k, Arg::Host)).unwrap_or(0);
+                let bad = kinds.iter().position(|k| matches!(k.0, Arg::Host)).unwrap_or(0);
                 let a = args.get_borrowed_item(bad)?;
                 return Err(PyTypeError::new_err(format!(
                     "{}(): argument {} has type '{}', which a GPU kernel does not take; \
@@ -426,16 +426,31 @@ impl GpuKernel {
             }
             return self.launch_prepared(py, cfg, args);
         }
-        let ov = self.select(py, kinds, args)?;
+        let ov = self.select(py, kinds)?;
         let k = self.loaded(py, &ov, dev)?;
         driver::check_config(dev, &k, &self.name, cfg.grid, cfg.block, cfg.shared).map_err(|e| to_pyerr(py, e))?;
         let mut params = Params::new();
-        for (i, (&kind, t)) in kinds.iter().zip(&ov.args).enumerate() {
-            if let Arg::Array(p) = kind {
-                // SAFETY: kept alive by `args`.
-                unsafe { &*p }.check_live().map_err(|e| to_pyerr(py, e))?;
+        for (&(kind, obj), t) in kinds.iter().zip(&ov.args) {
+            match kind {
+                Arg::Array(p) => {
+                    // SAFETY: kept alive by `args`.
+                    let a = unsafe { &*p };
+                    a.check_live().map_err(|e| to_pyerr(py, e))?;
+                    if matches!(t, Type::Array(_)) {
+                        params.array(a.ptr, &a.shape, &a.strides);
+                        continue;
+                    }
+                }
+                Arg::F64(v) => {
+                    if let Type::Scalar(s) = t {
+                        params.from_f64(*s, v);
+                        continue;
+                    }
+                }
+                _ => {}
             }
-            let a = args.get_borrowed_item(i)?;
+            // SAFETY: a pointer into `args`.
+            let a = unsafe { pyo3::Borrowed::from_ptr(py, obj) };
             push_param(&mut params, kind, &a, t)?;
         }
         let ptrs = params.pointers();

@@ -7,19 +7,23 @@
 
 use crate::common::types::{Scalar, Type};
 use std::ffi::c_void;
+use std::mem::MaybeUninit;
 
 const INLINE: usize = 96;
 
-/// Words and parameter starts inline up to `INLINE` of each, spilling to the heap past that.
+/// Words and parameter starts inline up to `INLINE` of each (uninitialized until written:
+/// nothing is cleared per launch), moving to the heap past that.
 pub struct Params {
-    words: [u64; INLINE],
+    words: [MaybeUninit<u64>; INLINE],
+    starts: [MaybeUninit<u32>; INLINE],
+    ptrs: [MaybeUninit<*mut c_void>; INLINE],
     nwords: usize,
-    starts: [u32; INLINE],
     nparams: usize,
-    spill_words: Vec<u64>,
-    spill_starts: Vec<u32>,
-    ptrs: [*mut c_void; INLINE],
-    spill_ptrs: Vec<*mut c_void>,
+    /// Set once the inline arrays overflowed: everything lives in the vectors then.
+    heap: bool,
+    heap_words: Vec<u64>,
+    heap_starts: Vec<u32>,
+    heap_ptrs: Vec<*mut c_void>,
 }
 
 impl Default for Params {
@@ -29,46 +33,52 @@ impl Default for Params {
 }
 
 impl Params {
+    #[inline]
     pub fn new() -> Params {
         Params {
-            words: [0; INLINE],
+            words: [MaybeUninit::uninit(); INLINE],
+            starts: [MaybeUninit::uninit(); INLINE],
+            ptrs: [MaybeUninit::uninit(); INLINE],
             nwords: 0,
-            starts: [0; INLINE],
             nparams: 0,
-            spill_words: Vec::new(),
-            spill_starts: Vec::new(),
-            ptrs: [std::ptr::null_mut(); INLINE],
-            spill_ptrs: Vec::new(),
+            heap: false,
+            heap_words: Vec::new(),
+            heap_starts: Vec::new(),
+            heap_ptrs: Vec::new(),
         }
     }
 
-    fn spilled(&self) -> bool {
-        !self.spill_words.is_empty() || !self.spill_starts.is_empty()
+    #[cold]
+    fn move_to_heap(&mut self) {
+        // SAFETY: the first `nwords`/`nparams` entries were written.
+        self.heap_words.extend(self.words[..self.nwords].iter().map(|w| unsafe { w.assume_init() }));
+        self.heap_starts.extend(self.starts[..self.nparams].iter().map(|s| unsafe { s.assume_init() }));
+        self.heap = true;
     }
 
+    #[inline]
     fn push_word(&mut self, w: u64) {
-        if self.nwords < INLINE && !self.spilled() {
-            self.words[self.nwords] = w;
+        if !self.heap && self.nwords == INLINE {
+            self.move_to_heap();
+        }
+        if self.heap {
+            self.heap_words.push(w);
         } else {
-            if self.spill_words.is_empty() {
-                self.spill_words.extend_from_slice(&self.words[..self.nwords]);
-                self.spill_starts.extend_from_slice(&self.starts[..self.nparams]);
-            }
-            self.spill_words.push(w);
+            self.words[self.nwords] = MaybeUninit::new(w);
         }
         self.nwords += 1;
     }
 
+    #[inline]
     fn begin(&mut self) {
         let at = self.nwords as u32;
-        if self.nparams < INLINE && !self.spilled() {
-            self.starts[self.nparams] = at;
+        if !self.heap && self.nparams == INLINE {
+            self.move_to_heap();
+        }
+        if self.heap {
+            self.heap_starts.push(at);
         } else {
-            if self.spill_starts.is_empty() {
-                self.spill_words.extend_from_slice(&self.words[..self.nwords]);
-                self.spill_starts.extend_from_slice(&self.starts[..self.nparams]);
-            }
-            self.spill_starts.push(at);
+            self.starts[self.nparams] = MaybeUninit::new(at);
         }
         self.nparams += 1;
     }
@@ -180,33 +190,39 @@ impl Params {
     }
 
     fn slices(&self) -> (&[u64], &[u32]) {
-        if self.spilled() {
-            (&self.spill_words, &self.spill_starts)
+        if self.heap {
+            (&self.heap_words, &self.heap_starts)
         } else {
-            (&self.words[..self.nwords], &self.starts[..self.nparams])
+            // SAFETY: the first `nwords`/`nparams` entries were written.
+            unsafe {
+                (
+                    std::slice::from_raw_parts(self.words.as_ptr() as *const u64, self.nwords),
+                    std::slice::from_raw_parts(self.starts.as_ptr() as *const u32, self.nparams),
+                )
+            }
         }
     }
 
     /// The `kernelParams` array: a pointer to each parameter's words. Valid until `self`
     /// is changed or moved.
     pub fn pointers(&mut self) -> *mut *mut c_void {
-        let spilled = self.spilled();
         let n = self.nparams;
-        if spilled {
-            let base = self.spill_words.as_mut_ptr();
-            self.spill_ptrs.clear();
+        if self.heap {
+            let base = self.heap_words.as_mut_ptr();
+            self.heap_ptrs.clear();
             for i in 0..n {
-                let s = self.spill_starts[i] as usize;
-                self.spill_ptrs.push(unsafe { base.add(s) } as *mut c_void);
+                let s = self.heap_starts[i] as usize;
+                self.heap_ptrs.push(unsafe { base.add(s) } as *mut c_void);
             }
-            self.spill_ptrs.as_mut_ptr()
+            self.heap_ptrs.as_mut_ptr()
         } else {
-            let base = self.words.as_mut_ptr();
+            let base = self.words.as_mut_ptr() as *mut u64;
             for i in 0..n {
-                let s = self.starts[i] as usize;
-                self.ptrs[i] = unsafe { base.add(s) } as *mut c_void;
+                // SAFETY: written by `begin`.
+                let s = unsafe { self.starts[i].assume_init() } as usize;
+                self.ptrs[i] = MaybeUninit::new(unsafe { base.add(s) } as *mut c_void);
             }
-            self.ptrs.as_mut_ptr()
+            self.ptrs.as_mut_ptr() as *mut *mut c_void
         }
     }
 }

@@ -4,7 +4,8 @@
  * entry parameter list is parsed so that a launch can record the parameter bytes exactly
  * as the real driver would copy them. A few kernel names are "executed" in C:
  *   saxpy(out, a, x, y)   out[i] = a * x[i] + y[i] over 1-d arrays (float32 or float64,
- *                         by the PTX type of `a`), for i < min(n, threads)
+ *                         by the PTX type of `a`), for i < min(n, threads); other
+ *                         parameter lists named saxpy are only recorded
  *   fault(...)            the next synchronizing call fails with CUDA_ERROR_ILLEGAL_ADDRESS
  *                         (700), which sticks until cuDevicePrimaryCtxReset
  *   bad_ptx               cuModuleLoadDataEx rejects the module, with a JIT log
@@ -301,7 +302,8 @@ CUresult cuLaunchKernel(struct func *f, unsigned gx, unsigned gy, unsigned gz, u
     }
     last_params_len = off;
     if (!strcmp(f->name, "fault")) { pending_fault = ILLEGAL_ADDRESS; return OK; }
-    if (!strcmp(f->name, "saxpy") && f->nparams == 16) {
+    if (!strcmp(f->name, "saxpy") && f->nparams == 16 && !strcmp(f->params[0].type, "u64") &&
+        (!strcmp(f->params[5].type, "f32") || !strcmp(f->params[5].type, "f64"))) {
         /* out: params 0-4, a: 5, x: 6-10, y: 11-15 (meminfo, parent, data, shape, stride) */
 #define P64(i) (*(int64_t *)(last_params + offsets[i]))
         int single = !strcmp(f->params[5].type, "f32");
