@@ -1,6 +1,6 @@
 """NumPy inside compiled code, the rows the NumPy issue asks for: linalg.norm for each
-vector ord (the seed talk's example), reductions with an axis, a masked update, sort and
-unique on 1e6 elements, and a 512x512 matrix product."""
+vector ord (the seed talk's example), reductions with an axis, a histogram, a masked
+update, sort and unique on 1e6 elements, and a 512x512 matrix product."""
 
 import numpy as np
 
@@ -14,6 +14,10 @@ def norms(x):
 
 def axis_reductions(a):
     return np.sum(a, axis=0) + np.sum(a, axis=1)
+
+
+def histogram(a):
+    return np.histogram(a, 50)[0]
 
 
 def masked_update(a):
@@ -57,6 +61,7 @@ def _square():
 BENCH = {
     "norms": Bench(func=norms, build=_vector, label="linalg.norm, ords None/1/inf/-inf/0/3, 1e6 float64", milestone="numpy"),
     "axis_reductions": Bench(func=axis_reductions, build=_matrix, label="np.sum with axis 0 and 1, 1000x1000", milestone="numpy"),
+    "histogram": Bench(func=histogram, build=_vector, label="np.histogram, 50 bins, 1e6 float64", milestone="numpy"),
     "masked_update": Bench(func=masked_update, build=_masked, label="a[a > 0.5] = 0, 1e6 float64", milestone="numpy", outputs=(0,)),
     "sort": Bench(func=sort, build=_integers, label="np.sort, 1e6 int64", milestone="numpy"),
     "unique": Bench(func=unique, build=_integers, label="np.unique, 1e6 int64", milestone="numpy"),

@@ -568,6 +568,14 @@ def norm_default(x):
     return np.linalg.norm(x), np.linalg.norm(x, None)
 
 
+def norm_named(x):
+    return np.linalg.norm(x, 'fro'), np.linalg.norm(x, ord='nuc')
+
+
+def norm_bad_name(x):
+    return np.linalg.norm(x, 'xyz')
+
+
 MATRIX_ORDS = [1, -1, np.inf, -np.inf, 2, -2]
 
 
@@ -596,6 +604,7 @@ def matrices(draw):
 def test_matrix_norms(x):
     tol = _norm_tolerance(x)
     check(norm_default, x, tol=tol)
+    check(norm_named, x, tol=tol * max(1, min(x.shape)))
     for ord in MATRIX_ORDS:
         check(norm_ord, x, ord, tol=tol)
 
@@ -610,6 +619,8 @@ def test_matrix_norm_errors():
     check(norm_ord, np.array([[np.nan, 1.0], [1.0, 1.0]]), 2)   # LinAlgError
     check(norm_ord, np.array([[np.inf, 1.0], [1.0, 1.0]]), 2)   # nan
     check(norm_ord, np.array([[np.inf, 1.0], [1.0, np.nan]]), np.inf)
+    check(norm_bad_name, x)                 # ValueError: no such order
+    check(norm_named, x[0])                 # ValueError: 'fro' is for matrices
 
 
 # ================================================================ np.newaxis and ...

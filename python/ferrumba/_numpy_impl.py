@@ -278,15 +278,25 @@ def _fold_along(name, start, combine):
             ax = _normalize_axis(axis, a.ndim)
             b = _as_3d(a, ax)
             outer = b.shape[0]
+            n = b.shape[1]
             inner = b.shape[2]
             out = np.empty((outer, inner), dtype=T)
-            out[:, :] = T(start)
-            for o in range(outer):
-                acc = out[o]
-                for k in range(b.shape[1]):
-                    line = b[o, k]
-                    for i in range(inner):
-                        acc[i] = combine(acc[i], line[i])
+            if inner == 1:
+                rows = b.reshape((outer, n))
+                for o in range(outer):
+                    row = rows[o]
+                    total = T(start)
+                    for k in range(n):
+                        total = combine(total, row[k])
+                    out[o, 0] = total
+            else:
+                out[:, :] = T(start)
+                for o in range(outer):
+                    acc = out[o]
+                    for k in range(n):
+                        line = b[o, k]
+                        for i in range(inner):
+                            acc[i] = combine(acc[i], line[i])
             return out.reshape(without(a.shape, ax))
 
         return impl
@@ -333,10 +343,57 @@ def _extreme(which):
     return build
 
 
-_reduction("min", empty_error=_extreme_message("min"))(_extreme("min"))
-_reduction("max", empty_error=_extreme_message("max"))(_extreme("max"))
-_reduction("amin", method=False, empty_error=_extreme_message("min"))(_extreme("min"))
-_reduction("amax", method=False, empty_error=_extreme_message("max"))(_extreme("max"))
+def _extreme_along(which):
+    """min/max along an axis as sum is: every output element keeps the best of its line so
+    far (NaN, once met, stays), the innermost loop over contiguous memory."""
+    pick = _less_or_nan if which == "min" else _greater_or_nan
+    message = _extreme_message(which)
+
+    def build(a):
+        if a.ndim <= 1:
+            return _axis_impl(which, _extreme(which), a, message)
+        without = _without_axis(a.ndim)
+
+        def impl(a, axis=None):
+            ax = _normalize_axis(axis, a.ndim)
+            b = _as_3d(a, ax)
+            outer = b.shape[0]
+            n = b.shape[1]
+            inner = b.shape[2]
+            if n == 0:
+                raise ValueError(message)
+            out = np.empty((outer, inner), dtype=a.dtype)
+            if inner == 1:
+                rows = b.reshape((outer, n))
+                for o in range(outer):
+                    row = rows[o]
+                    best = row[0]
+                    for k in range(1, n):
+                        if pick(row[k], best):
+                            best = row[k]
+                    out[o, 0] = best
+            else:
+                for o in range(outer):
+                    acc = out[o]
+                    first = b[o, 0]
+                    for i in range(inner):
+                        acc[i] = first[i]
+                    for k in range(1, n):
+                        line = b[o, k]
+                        for i in range(inner):
+                            if pick(line[i], acc[i]):
+                                acc[i] = line[i]
+            return out.reshape(without(a.shape, ax))
+
+        return impl
+
+    return build
+
+
+_reduction("min", axis_impl=_extreme_along("min"))(_extreme("min"))
+_reduction("max", axis_impl=_extreme_along("max"))(_extreme("max"))
+_reduction("amin", method=False, axis_impl=_extreme_along("min"))(_extreme("min"))
+_reduction("amax", method=False, axis_impl=_extreme_along("max"))(_extreme("max"))
 
 
 @_reduction("mean")
@@ -652,12 +709,38 @@ def _singular_values(x):
     return out
 
 
-def _matrix_norm(x):
-    """Matrix norms for ord None ('fro'), 1, -1, inf, -inf, 2, -2 (2-d arrays of numbers),
-    in float32 for float32 matrices and float64 otherwise, as NumPy returns them."""
+def _matrix_norm(x, ord_type):
+    """Matrix norms for ord None or 'fro', 'nuc', 1, -1, inf, -inf, 2, -2 (2-d arrays of
+    numbers), in float32 for float32 matrices and float64 otherwise, as NumPy returns them."""
     if isinstance(x.dtype, types.Complex):
         return None
     R = np.float32 if x.dtype == types.float32 else np.float64
+
+    if isinstance(ord_type, types.StringLiteral):
+        if ord_type.literal_value == "fro":
+            def frobenius(x, ord=None):
+                acc = 0.0
+                for v in x.ravel():
+                    f = np.float64(v)
+                    acc += f * f
+                return R(math.sqrt(acc))
+
+            return frobenius
+        if ord_type.literal_value == "nuc":
+            def nuclear(x, ord=None):
+                acc = 0.0
+                for s in _singular_values(x):
+                    acc += s
+                return R(acc)
+
+            return nuclear
+
+        def invalid(x, ord=None):
+            if x.ndim == 2:  # always: a typed return besides the raise
+                raise ValueError("Invalid norm order for matrices.")
+            return R(0.0)
+
+        return invalid
 
     def matrix(x, ord=None):
         if ord is None:
@@ -683,9 +766,16 @@ def _norm(x, ord=None):
     if not _is_array(x) or x.ndim not in (1, 2):
         return None
     if x.ndim == 2:
-        if not (_no_axis(ord) or isinstance(ord, (types.Integer, types.Float))):
+        if not (_no_axis(ord) or isinstance(ord, (types.Integer, types.Float, types.StringLiteral))):
             return None
-        return _matrix_norm(x)
+        return _matrix_norm(x, ord)
+    if isinstance(ord, types.StringLiteral):
+        def invalid(x, ord=None):
+            if x.ndim == 1:  # always: a typed return besides the raise
+                raise ValueError("Invalid norm order for vectors.")
+            return 0.0
+
+        return invalid
 
     def vector(x, ord=None):
         a = x
@@ -1429,31 +1519,60 @@ def _edges_function(L, E):
     return njit(edges)
 
 
+@register_jitable
+def _min_max(flat):
+    """(min, max) of a non-empty 1-d array in one pass, NaN winning (as np.min/np.max)."""
+    lo = flat[0]
+    hi = flat[0]
+    nan = False
+    for x in flat:
+        lo = x if x < lo else lo
+        hi = x if x > hi else hi
+        nan = nan | (x != x)
+    if nan:
+        for x in flat:
+            if x != x:
+                return x, x
+    return lo, hi
+
+
 def _counts_function(E):
     """Counts of flat's values in the n bins (edges[i] <= x < edges[i + 1], the last bin
     closed), skipping values outside [lo, hi] (NaN too), as NumPy's histogram counts: an
     estimate of the bin from the value (in the edge dtype E), corrected against the edges."""
     from .decorators import njit
 
-    def counts(flat, edges, n, lo, hi, first, last):
+    eps = float(np.finfo(E).eps)
+
+    def counts(flat, edges, n, lo, hi, first, last, inside):
+        # `inside`: every value is known to lie in [lo, hi] (a range taken from the data).
         hist = np.zeros(n, dtype=np.int64)
         start = np.float64(E(first))
-        denom = np.float64(E(last)) - start
+        scale = n / (np.float64(E(last)) - start)
+        # How far (in bins) the estimate below may be from where the edges put a value:
+        # the edges' rounding, relative to their magnitude. Away from an edge by more than
+        # that, the estimate is the bin; nearer, the edges decide.
+        near = 16.0 * eps * max(abs(start), abs(np.float64(E(last)))) * abs(scale) + 1e-9 * n
         for x in flat:
-            if not (x >= lo and x <= hi):
-                continue
+            if not inside:
+                if not (x >= lo and x <= hi):
+                    continue
             xe = E(x)
-            k = int((np.float64(xe) - start) / denom * n)
-            if k >= n:
+            f = (np.float64(xe) - start) * scale
+            k = int(f)
+            if k > n - 1:
                 k = n - 1
             if k < 0:
                 k = 0
-            if xe < edges[k]:
-                k -= 1
-            elif k != n - 1 and xe >= edges[k + 1]:
-                k += 1
-            if 0 <= k < n:
-                hist[k] += 1
+            d = f - k
+            if d < near or d > 1.0 - near:
+                if xe < edges[k]:
+                    if k == 0:
+                        continue
+                    k -= 1
+                elif k != n - 1 and xe >= edges[k + 1]:
+                    k += 1
+            hist[k] += 1
         return hist
 
     return njit(counts)
@@ -1481,14 +1600,14 @@ def _histogram(a, bins=None, range=None, **extra):
     widened_edges_of = _edges_function(Ls, E)
     counts = _counts_function(E)
 
-    def finish(flat, n, first, last, lo, hi):
+    def finish(flat, n, first, last, lo, hi, inside):
         if first == last:
             first_w = first - 0.5
             last_w = last + 0.5
             edges = widened_edges_of(first_w, last_w, n)
-            return counts(flat, edges, n, Cs(first_w), Cs(last_w), first_w, last_w), edges
+            return counts(flat, edges, n, Cs(first_w), Cs(last_w), first_w, last_w, inside), edges
         edges = edges_of(first, last, n)
-        return counts(flat, edges, n, lo, hi, first, last), edges
+        return counts(flat, edges, n, lo, hi, first, last, inside), edges
 
     from .decorators import njit
 
@@ -1503,7 +1622,7 @@ def _histogram(a, bins=None, range=None, **extra):
                 raise ValueError("max must be larger than min in range parameter.")
             if not (np.isfinite(first) and np.isfinite(last)):
                 raise ValueError("supplied range of the histogram is not finite")
-            return finish(a.ravel(), bins, first, last, C(first), C(last))
+            return finish(a.ravel(), bins, first, last, C(first), C(last), False)
 
         return with_range
     # An empty array without a range: NumPy's range is (0, 1), as Python ints.
@@ -1515,11 +1634,10 @@ def _histogram(a, bins=None, range=None, **extra):
         flat = a.ravel()
         if flat.size == 0:
             return np.zeros(bins, dtype=np.int64), empty_edges_of(0, 1, bins)
-        first = np.min(flat)
-        last = np.max(flat)
+        first, last = _min_max(flat)
         if not (np.isfinite(first) and np.isfinite(last)):
             raise ValueError("autodetected range of the histogram is not finite")
-        return finish(flat, bins, first, last, C(first), C(last))
+        return finish(flat, bins, first, last, C(first), C(last), True)
 
     return from_data
 

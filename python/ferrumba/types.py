@@ -83,6 +83,15 @@ class NumberClass(Type):
         super().__init__("class(%s)" % dtype)
 
 
+class StringLiteral(Type):
+    """A string constant passed to an @overload (`ord='fro'`): its text is known when the
+    typing function runs (`literal_value`), and it has no run-time value."""
+
+    def __init__(self, value):
+        self.literal_value = value
+        super().__init__("Literal[str](%s)" % value)
+
+
 def _layout_of(parts):
     if parts and parts[-1] == "::1" and all(p == ":" for p in parts[:-1]):
         return "C"
@@ -211,7 +220,7 @@ def _text_of_signature(sig):
     return str(sig)
 
 
-_TOKEN = re.compile(r"\s*(readonly array|array|UniTuple|Tuple|OptionalType|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
+_TOKEN = re.compile(r"\s*(Literal\[str\]\([^()]*\)|readonly array|array|UniTuple|Tuple|OptionalType|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
 
 
 def from_string(text):
@@ -258,6 +267,8 @@ def from_string(text):
             inner = parse()
             take()
             return NumberClass(inner)
+        if head.startswith("Literal[str]("):
+            return StringLiteral(head[len("Literal[str]("):-1])
         if head == "OptionalType":
             take()
             inner = parse()

@@ -251,11 +251,11 @@ impl<'a> Typer<'a> {
     fn types_of_call(&mut self, args: &[Value], kwargs: &[(String, Value)], span: Span) -> Result<(Vec<Type>, Vec<(String, Type)>), Diagnostic> {
         let mut types = vec![];
         for a in args {
-            types.push(self.as_rt(a.clone(), span)?.ty);
+            types.push(self.as_argument(a.clone(), span)?.ty);
         }
         let mut kw = vec![];
         for (k, v) in kwargs {
-            kw.push((k.clone(), self.as_rt(v.clone(), span)?.ty));
+            kw.push((k.clone(), self.as_argument(v.clone(), span)?.ty));
         }
         Ok((types, kw))
     }
@@ -322,7 +322,7 @@ impl<'a> Typer<'a> {
                 None if i >= first_default => crate::common::infer_expr::global_value(defaults[i - first_default].clone(), &params[i], span)?,
                 None => return Err(Diagnostic::typing("bad-arity", format!("missing argument '{}'", params[i]), span)),
             };
-            out.push(self.as_rt(v, span)?);
+            out.push(self.as_argument(v, span)?);
         }
         Ok(out)
     }

@@ -657,6 +657,16 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// An argument of a call to a jitted function or an `@overload`: as `as_rt`, except
+    /// that a string constant travels as a compile-time literal (`ord='fro'`), with no
+    /// run-time value, for the callee's typing to choose by.
+    pub(crate) fn as_argument(&mut self, v: Value, span: Span) -> Result<Expr, Diagnostic> {
+        match v {
+            Value::Str(s) => Ok(Expr::new(ExprKind::NoneValue, Type::StrLiteral(s), span)),
+            other => self.as_rt(other, span),
+        }
+    }
+
     pub(crate) fn global(&self, name: &str) -> Option<&GlobalValue> {
         self.globals.get(name)
     }

@@ -147,6 +147,10 @@ pub enum Type {
     /// A NumPy scalar type used as a value (`dtype=np.float32` passed along): known at
     /// compile time, nothing at run time. Numba calls it a NumberClass.
     DType(Scalar),
+    /// A string constant passed as an argument (`ord='fro'`): known at compile time, nothing
+    /// at run time, so an `@overload` can choose its implementation by the text. Numba
+    /// calls it a StringLiteral.
+    StrLiteral(String),
     /// Not known yet: the bottom of the unification lattice while a recursive call's
     /// return type is still being inferred.
     Unknown,
@@ -234,6 +238,7 @@ impl fmt::Display for Type {
             Type::Optional(t) => write!(f, "OptionalType({t})"),
             Type::Range => f.write_str("range_state64"),
             Type::DType(s) => write!(f, "class({})", s.name()),
+            Type::StrLiteral(s) => write!(f, "Literal[str]({s})"),
             Type::Unknown => f.write_str("undefined"),
         }
     }
@@ -371,7 +376,7 @@ pub fn slot_count(t: &Type) -> usize {
         Type::Array(a) => 3 + 2 * a.ndim as usize,
         Type::Optional(t) => 1 + slot_count(t),
         Type::Range => 3,
-        Type::DType(_) => 0,
+        Type::DType(_) | Type::StrLiteral(_) => 0,
         Type::Unknown => 0,
     }
 }

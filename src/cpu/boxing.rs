@@ -324,7 +324,7 @@ pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<
                 unbox(arg, inner, slots)?;
             }
         }
-        Type::DType(_) => {}
+        Type::DType(_) | Type::StrLiteral(_) => {}
         Type::Range => {
             for attr in ["start", "stop", "step"] {
                 slots.push(arg.getattr(attr)?.extract::<i64>()? as u64);
@@ -394,6 +394,7 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             let name = if *s == Scalar::Bool { "bool_" } else { s.name() };
             py.import("numpy")?.getattr(name)?.unbind()
         }
+        Type::StrLiteral(s) => pyo3::types::PyString::new(py, s).into_any().unbind(),
         Type::Range => {
             let (a, b, c) = (next() as i64, next() as i64, next() as i64);
             py.import("builtins")?.getattr("range")?.call1((a, b, c))?.unbind()
