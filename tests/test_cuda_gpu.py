@@ -139,6 +139,26 @@ def test_gpu_kernels_compile_to_ptx_without_a_gpu(on_gpu):
     assert k.__name__ == "saxpy" and k.py_func is saxpy
 
 
+GPU_TEST_KERNELS = {
+    "saxpy": "void(float32[::1], float32, float32[::1], float32[::1])",
+    "record": "void(float64[::1], int64, float32, bool, complex128, UniTuple(int64, 2))",
+    "fault": "void(float64[::1])",
+    "empty": "void()",
+    "math_kernel": "void(float32[:, ::1], float64[:, ::1], float32[::1], float64[::1])",
+    "atomic_kernel": "void(int32[::1], float32[::1], float64[::1], int32[::1])",
+    "shared_histogram": "void(int32[::1], int32[::1])",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GPU_TEST_KERNELS))
+@pytest.mark.parametrize("cc", [(5, 3), (9, 0)])
+def test_gpu_kernels_ptx_assembles(on_gpu, name, cc, tmp_path):
+    from tests.test_ptx import assemble
+
+    k = cuda.jit(GPU_TEST_KERNELS[name])(globals()[name])
+    assemble(k.inspect_asm(k.signatures[0], cc=cc), cc, tmp_path)
+
+
 def test_gpu_kernel_typing_errors_come_at_compile_time(on_gpu):
     def returns(a):
         return a[0]
