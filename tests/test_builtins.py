@@ -232,3 +232,32 @@ def test_print(capfd, fn, args):
     cfunc.py_func(*args)
     expected = capfd.readouterr().out
     assert got == expected
+
+
+def classify(x):
+    # Each branch is typed only where it can run (isinstance is a compile-time constant).
+    if isinstance(x, bool):
+        return 0.0 if x else -1.0
+    if isinstance(x, int):
+        return float(x * 2)
+    if isinstance(x, float):
+        return x / 2
+    if isinstance(x, complex):
+        return x.real
+    if isinstance(x, tuple):
+        return float(len(x))
+    return -2.0
+
+
+@pytest.mark.parametrize("x", [True, False, 7, -3, 2.5, 1 + 2j, (1, 2.0), (1, 2, 3)])
+def test_isinstance_is_decided_at_compile_time(x):
+    check(classify, x)
+
+
+def attributes(z):
+    return getattr(z, "real") + getattr(z, "imag", 0.0) * 10 + hasattr(z, "imag") + hasattr(z, "missing") * 100
+
+
+@given(st.complex_numbers(allow_nan=False, allow_infinity=False, max_magnitude=1e6))
+def test_getattr_and_hasattr_with_constant_names(z):
+    check(attributes, z)

@@ -407,6 +407,7 @@ impl<'a> Typer<'a> {
                 };
                 Ok(Value::Range(bx(a), bx(b), bx(c)))
             }
+            ("builtins", "isinstance" | "getattr" | "hasattr") => self.reflect(name, args, span),
             ("builtins", "len") => {
                 if args.len() != 1 {
                     return Err(Diagnostic::typing("bad-arity", "len() takes exactly one argument", span));

@@ -112,7 +112,7 @@ impl<'a> Typer<'a> {
         }
     }
 
-    fn attribute(&mut self, base: Value, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+    pub(crate) fn attribute(&mut self, base: Value, attr: &str, span: Span) -> Result<Value, Diagnostic> {
         match base {
             Value::Module(m) => match crate::common::builtins::module_attribute(&m, attr, span) {
                 Ok(v) => Ok(v),
@@ -404,6 +404,12 @@ impl<'a> Typer<'a> {
                     return Err(Diagnostic::typing("unsupported-operator", format!("operator ~ is not supported on {}", v.ty), span));
                 }
                 let t = Type::Scalar(arith_promote(s, s));
+                if !s.is_signed() && !self.array_dtypes && t != v.ty {
+                    // Numba inverts a narrow unsigned integer at its own width, then widens
+                    // it (~uint8(0) is 255, typed uint64).
+                    let narrow = Expr::new(ExprKind::Unary(UnaryOp::Invert, bx(v)), Type::Scalar(s), span);
+                    return self.coerce(narrow, &t, span);
+                }
                 let v = self.coerce(v, &t, span)?;
                 Ok(Expr::new(ExprKind::Unary(UnaryOp::Invert, bx(v)), t, span))
             }

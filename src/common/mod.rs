@@ -11,6 +11,7 @@ pub mod ir;
 pub mod numpy;
 pub mod parse;
 pub mod privatize;
+mod reflection;
 pub mod regions;
 pub mod resolve;
 pub mod signature;
