@@ -1,8 +1,12 @@
 """Homogeneous and heterogeneous tuples, checked against CPython."""
 
+import operator
+
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
+from tests.backend import numba_lacks
 from tests.checks import check
 
 
@@ -163,3 +167,18 @@ def test_empty_tuple():
 
 def test_iterate_tuple_of_tuples():
     check(sum_pairs, ((1, 2), (3, 4), (5, 6)))
+
+
+def membership(x, t):
+    return (x in t, x not in t, x in (1, 2.5, 3j), x in ())
+
+
+def membership_operator(x, t):
+    return operator.contains(t, x)
+
+
+@numba_lacks("'in' on tuples of mixed types or empty tuples")
+@given(x=st.integers(-3, 3) | st.floats(-3, 3, allow_nan=False), t=st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.floats(-3, 3, allow_nan=False)))
+def test_in_on_tuples(x, t):
+    check(membership, x, t)
+    check(membership_operator, x, t)

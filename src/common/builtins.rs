@@ -558,6 +558,10 @@ impl<'a> Typer<'a> {
             let [a, b] = self.rt_args::<2>(args, f, span)?;
             return Ok(Value::Rt(self.compare(*op, a, b, span)?));
         }
+        if f == "contains" {
+            let [container, item] = self.rt_args::<2>(args, f, span)?;
+            return Ok(Value::Rt(self.compare(ast::CmpOp::In, item, container, span)?));
+        }
         let [a] = self.rt_args::<1>(args, f, span)?;
         match f {
             "neg" => Ok(Value::Rt(self.unary(ast::UnaryOp::USub, a, span)?)),

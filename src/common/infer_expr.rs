@@ -322,8 +322,9 @@ impl<'a> Typer<'a> {
         if common.is_complex() && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
             return Err(self.operator_error(op.symbol(), &l.ty, &r.ty, span));
         }
-        if op == BinOp::Pow && common.is_float() && (b.is_int() || b == Scalar::Bool) {
-            // float ** int by repeated squaring, as Numba does (its `int_power`).
+        if op == BinOp::Pow && common.is_float() && (b.is_int() || b == Scalar::Bool) && !self.array_dtypes {
+            // float ** int by repeated squaring, as Numba does (its `int_power`); arrays
+            // follow NumPy's power loops, which cast the exponent and call pow.
             let t = Type::Scalar(common);
             let (x, n) = (self.coerce(l, &t, span)?, self.coerce(r, &I64, span)?);
             return Ok(Expr::new(ExprKind::Math("powi", vec![x, n]), t, span));
@@ -343,6 +344,28 @@ impl<'a> Typer<'a> {
         };
         let (l, r) = (self.coerce(l, &operand_ty, span)?, self.coerce(r, &operand_ty, span)?);
         Ok(Expr::new(ExprKind::Binary(op, bx(l), bx(r)), result_ty, span))
+    }
+
+    /// `item in tuple`: equal to some element (elements of another kind are never equal,
+    /// as in Python), evaluated left to right and stopping at the first match.
+    fn contains(&mut self, item: Expr, container: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let Type::Tuple(items) = container.ty.clone() else {
+            return Err(Diagnostic::typing("unsupported-operator", format!("'in' is supported on tuples in compiled code, not on {}", container.ty), span)
+                .with_hint("for an array, use np.any(a == x)"));
+        };
+        let mut found = Expr::new(ExprKind::Bool(false), BOOL, span);
+        for (i, t) in items.into_iter().enumerate().rev() {
+            let element = Expr::new(ExprKind::TupleGet(bx(container.clone()), i), t, span);
+            let equal = match self.compare(ast::CmpOp::Eq, item.clone(), element, span) {
+                Ok(e) if e.ty == BOOL => e,
+                _ => continue,
+            };
+            found = match found.kind {
+                ExprKind::Bool(false) => equal,
+                _ => Expr::new(ExprKind::Or(bx(equal), bx(found)), BOOL, span),
+            };
+        }
+        Ok(found)
     }
 
     fn operator_error(&self, sym: &str, a: &Type, b: &Type, span: Span) -> Diagnostic {
@@ -455,7 +478,8 @@ impl<'a> Typer<'a> {
             });
         }
         if matches!(op, C::In | C::NotIn) {
-            return Err(Diagnostic::typing("unsupported-operator", "'in' is not supported yet", span));
+            let found = self.contains(l, r, span)?;
+            return Ok(if op == C::NotIn { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(found)), BOOL, span) } else { found });
         }
         let cmp = match op {
             C::Eq => CmpOp::Eq,
