@@ -18,8 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.backend import IS_FERRUMBA, TypingError, njit
+from tests.backend import IS_FERRUMBA, TypingError, njit, numba_lacks
 from tests.checks import compiled, kind
+
+# Numba 0.68 has little of this surface (axis= on n-d arrays and for min/max/argmin/any/
+# all/var, histogram's range handling and edges, n-d nonzero, matrix ords 2/-2/'nuc',
+# 0-d scalars, mean/var of empty arrays raise ZeroDivisionError there).
+pytestmark = numba_lacks("most of NumPy's surface tested here")
 
 INT_DTYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
 FLOAT_DTYPES = [np.float32, np.float64]
@@ -106,7 +111,7 @@ def _view(a, how):
     if how == "fortran":
         return np.asfortranarray(a)
     if how == "reversed" and a.ndim:
-        return a[::-1, ...][::-1, ...][::-1, ...]
+        return a[::-1]
     if how == "strided" and a.ndim:
         big = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
         big[..., ::2] = a
@@ -267,11 +272,6 @@ def _tolerance(name, a, axis):
     return np.nan_to_num(bound, nan=np.inf)
 
 
-def _ok_for(name, a):
-    # NumPy cannot subtract booleans (var/std of bool arrays raise TypeError there too).
-    return True
-
-
 @pytest.mark.parametrize("name", NAMES)
 @SOME
 @given(a=arrays())
@@ -427,6 +427,7 @@ def test_histogram_edge_cases(dtype):
     values = np.arange(10).astype(dtype)
     check(hist_range, values, 3, 0, 9)              # the last bin is closed: 9 counts
     check(hist_range, values, 9, 0.5, 8.5)
+    check(hist_range, values, 3, 0.0, 1e-47)        # float32 edges collapse: ValueError
 
 
 # ================================================================ stacking

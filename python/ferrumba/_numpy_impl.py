@@ -1514,6 +1514,9 @@ def _edges_function(L, E):
             else:
                 out[i] = E(L(i) * step + start)
         out[n] = E(stop)
+        for i in range(n):
+            if out[i] >= out[i + 1]:
+                raise ValueError("Too many bins for data range. Cannot create finite-sized bins.")
         return out
 
     return njit(edges)
@@ -1547,12 +1550,13 @@ def _counts_function(E):
     def counts(flat, edges, n, lo, hi, first, last, inside):
         # `inside`: every value is known to lie in [lo, hi] (a range taken from the data).
         hist = np.zeros(n, dtype=np.int64)
-        start = np.float64(E(first))
-        scale = n / (np.float64(E(last)) - start)
+        # The estimate divides by the range as given (as NumPy does), not by its edges.
+        start = np.float64(first)
+        scale = n / (np.float64(last) - start)
         # How far (in bins) the estimate below may be from where the edges put a value:
         # the edges' rounding, relative to their magnitude. Away from an edge by more than
         # that, the estimate is the bin; nearer, the edges decide.
-        near = 16.0 * eps * max(abs(start), abs(np.float64(E(last)))) * abs(scale) + 1e-9 * n
+        near = 16.0 * eps * max(abs(start), abs(np.float64(last))) * abs(scale) + 1e-9 * n
         for x in flat:
             if not inside:
                 if not (x >= lo and x <= hi):
