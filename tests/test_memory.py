@@ -254,15 +254,6 @@ def test_nogil_calls_from_threads():
     assert live() == start
 
 
-@pytest.mark.xfail(
-    condition=not IS_NUMBA,
-    strict=True,
-    reason=(
-        "temporaries made inside a loop are kept until the whole call returns (the per-call "
-        "arena), so a loop allocating 50 x 4 MB holds ~200 MB at its peak; Numba frees each "
-        "temporary when it is rebound (peak ~4-8 MB)"
-    ),
-)
 def test_loop_temporaries_do_not_accumulate_within_a_call():
     loop_temporaries(10, 2)
     if not reset_peak_rss():
@@ -271,6 +262,81 @@ def test_loop_temporaries_do_not_accumulate_within_a_call():
     assert loop_temporaries(500_000, 50) == float(sum(range(50)))
     growth = peak_rss_bytes() - before
     assert growth < 40 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MiB during one call"
+
+
+# Loops whose arrays outlive an iteration must keep them: each of these is checked against
+# Python and must leave nothing allocated.
+
+
+def carried_across_iterations(n, reps):
+    prev = np.zeros(n)
+    cur = np.ones(n)
+    for i in range(reps):
+        nxt = prev + cur
+        prev = cur
+        cur = nxt
+    return cur.sum() + prev[0]
+
+
+def kept_after_the_loop(n, reps):
+    last = np.zeros(1)
+    for i in range(reps):
+        t = np.arange(n) * float(i)
+        if i == reps - 1:
+            last = t[1:3]
+    return last
+
+
+def made_before_read_only_sometimes(n, reps):
+    total = 0.0
+    for i in range(reps):
+        if i % 2 == 0:
+            t = np.full(n, float(i))
+        total += t.sum()
+    return total
+
+
+def breaks_out_with_a_view(n, reps):
+    found = np.zeros(2, dtype=np.int64)
+    for i in range(reps):
+        t = np.arange(n) + i
+        if t.sum() > 10 * n:
+            found = t[:2]
+            break
+    return found
+
+
+def nested_loops_and_tuples(n, reps):
+    acc = 0.0
+    for i in range(reps):
+        pair = (np.ones(n) * i, np.zeros(n))
+        for j in range(3):
+            inner = pair[0] + j
+            acc += inner[0]
+        acc += pair[1].sum()
+    return acc
+
+
+def temporaries_in_expressions(n, reps):
+    acc = 0.0
+    a = np.arange(n) * 1.0
+    for i in range(reps):
+        acc += (a * i + 1.0).sum()
+    return acc
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [carried_across_iterations, kept_after_the_loop, made_before_read_only_sometimes, breaks_out_with_a_view, nested_loops_and_tuples, temporaries_in_expressions],
+)
+@pytest.mark.parametrize("n, reps", [(3, 1), (5, 4), (1000, 30)])
+def test_loops_that_keep_arrays_stay_correct(fn, n, reps):
+    start = live()
+    got = njit(fn)(n, reps)
+    want = fn(n, reps)
+    np.testing.assert_array_equal(got, want)
+    del got
+    assert live() == start
 
 
 # --- (3) views of internal arrays

@@ -15,6 +15,7 @@ mod reflection;
 pub mod regions;
 pub mod resolve;
 pub mod signature;
+pub mod temporaries;
 pub mod types;
 pub mod verify;
 pub mod workitem;

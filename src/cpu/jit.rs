@@ -65,7 +65,10 @@ pub fn compile_unit_entries(funcs: &[&Function], entry_symbols: &[&str], options
     let machine = host_machine()?;
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
-    lower_unit_with_entries(ctx, &module, funcs, options, entry_symbols)?;
+    // Loops free the temporaries of each iteration where that is provably safe.
+    let released = crate::common::temporaries::release_per_iteration(funcs);
+    let funcs: Vec<&Function> = funcs.iter().zip(&released).map(|(f, r)| r.as_ref().unwrap_or(f)).collect();
+    lower_unit_with_entries(ctx, &module, &funcs, options, entry_symbols)?;
     let t_lower = t0.elapsed();
     let pass_options = PassBuilderOptions::create();
     pass_options.set_loop_vectorization(true);

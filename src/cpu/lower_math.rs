@@ -58,6 +58,11 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let mask = x.get_type().const_int(i64::MAX as u64, false);
                 return Ok(self.builder.build_and(x, mask, "nonneg").map_err(ie)?.into());
             }
+            "arena_mark" => return self.call_runtime("ferrumba_rt_arena_mark", self.ctx.i64_type().into(), &[]),
+            "arena_release" => {
+                self.call_runtime("ferrumba_rt_arena_release", self.ctx.i64_type().into(), &[vals[0]])?;
+                return Ok(self.ctx.const_struct(&[], false).into());
+            }
             "assume_nonnegative" => {
                 let x = vals[0].into_int_value();
                 let ok = self.builder.build_int_compare(IntPredicate::SGE, x, x.get_type().const_zero(), "nonneg").map_err(ie)?;

@@ -7,7 +7,9 @@
 //! allocation nobody took a reference to is freed. So memory is freed exactly once, views
 //! keep their parent's buffer alive (they share its MemInfo), and nothing leaks across calls.
 //! The arena and each owner hold one reference each; whichever lets go last frees.
-//! Within one call, temporaries live until the call returns.
+//! Within one call, a loop whose iterations provably keep no array (`common/temporaries.rs`)
+//! releases the arena back to a mark at every iteration; other temporaries live until the
+//! call returns.
 
 use pyo3::prelude::*;
 use std::alloc::{alloc, dealloc, Layout};
@@ -57,6 +59,25 @@ pub fn release_arena() {
     for mi in pending {
         unsafe { decref(mi) };
     }
+}
+
+/// The arena's current height, for `arena_release`.
+pub extern "C" fn arena_mark() -> i64 {
+    ARENA.with(|a| a.borrow().len() as i64)
+}
+
+/// Drop the arena's reference to everything allocated since `arena_mark` returned `mark`
+/// (the value is an i64 only so that compiled code calls it like other runtime helpers).
+pub extern "C" fn arena_release(mark: i64) -> i64 {
+    let pending = ARENA.with(|a| {
+        let mut a = a.borrow_mut();
+        let keep = (mark.max(0) as usize).min(a.len());
+        a.split_off(keep)
+    });
+    for mi in pending {
+        unsafe { decref(mi) };
+    }
+    0
 }
 
 unsafe fn decref(mi: *mut MemInfo) {

@@ -472,6 +472,8 @@ extern "C" fn rand_int(lo: i64, hi: i64) -> i64 {
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
         ("ferrumba_rt_alloc", crate::cpu::memory::alloc_array as *const () as usize),
+        ("ferrumba_rt_arena_mark", crate::cpu::memory::arena_mark as *const () as usize),
+        ("ferrumba_rt_arena_release", crate::cpu::memory::arena_release as *const () as usize),
         ("ferrumba_rt_print_str", print_str as *const () as usize),
         ("ferrumba_rt_print_i64", print_i64 as *const () as usize),
         ("ferrumba_rt_print_u64", print_u64 as *const () as usize),
