@@ -422,6 +422,39 @@ def test_match_any_and_eq_sync_follow_cuda(target, dtype, seed):
         assert np.all(uniform[lanes] == int(truth.all() or not truth.any()))
 
 
+def hillis_steele_scan(x, out):
+    # `step` and `rounds` are the same in every thread (kept once per block on the CPU
+    # target); `mine` differs per thread.
+    buf = cuda.shared.array(256, np.int64)
+    t = cuda.threadIdx.x
+    i = cuda.grid(1)
+    mine = x[i] if i < x.size else 0
+    step = 1
+    rounds = 0
+    while step < cuda.blockDim.x:
+        buf[t] = mine
+        cuda.syncthreads()
+        if t >= step:
+            mine += buf[t - step]
+        cuda.syncthreads()
+        step *= 2
+        rounds += 1
+    if i < x.size:
+        out[i] = mine * 100 + rounds
+
+
+@pytest.mark.parametrize("n, tpb", [(1, 1), (100, 32), (1000, 256), (777, 64)])
+def test_scan_with_block_uniform_loop_counters(target, n, tpb):
+    x = np.random.default_rng(n).integers(0, 50, n)
+    out = np.zeros(n, np.int64)
+    cuda.jit(hillis_steele_scan)[(n + tpb - 1) // tpb, tpb](x, out)
+    padded = np.zeros(((n + tpb - 1) // tpb) * tpb, np.int64)
+    padded[:n] = x
+    scans = np.cumsum(padded.reshape(-1, tpb), axis=1).ravel()[:n]
+    rounds = int(np.ceil(np.log2(tpb))) if tpb > 1 else 0
+    np.testing.assert_array_equal(out, scans * 100 + rounds)
+
+
 def reverse_in_dynamic_shared(x, out):
     s = cuda.shared.array(0, np.float64)
     t = cuda.threadIdx.x

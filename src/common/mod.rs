@@ -17,5 +17,6 @@ pub mod resolve;
 pub mod signature;
 pub mod temporaries;
 pub mod types;
+pub mod uniform;
 pub mod verify;
 pub mod workitem;

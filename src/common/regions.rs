@@ -17,7 +17,7 @@ fn bx(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
 
-pub fn contains_barrier(b: &Block) -> bool {
+pub fn contains_barrier(b: &[Stmt]) -> bool {
     b.iter().any(stmt_has_barrier)
 }
 
@@ -53,6 +53,9 @@ pub struct Splitter {
     /// For naming the line in run-time errors.
     source: SourceFile,
     uniform_count: usize,
+    /// Variables with one value per block (see `uniform.rs`), with the block-uniform inputs:
+    /// kept once, assigned once per block.
+    pub block_uniform: std::collections::HashSet<VarId>,
 }
 
 impl Splitter {
@@ -62,7 +65,7 @@ impl Splitter {
         vars.push(Var { name: "$tid".into(), ty: I64 });
         let done = vars.len();
         vars.push(Var { name: "$returned".into(), ty: BOOL });
-        Splitter { vars, tx, ty, tz, tid, bdim, done, kernel_name, source, uniform_count: 0 }
+        Splitter { vars, tx, ty, tz, tid, bdim, done, kernel_name, source, uniform_count: 0, block_uniform: Default::default() }
     }
 
     fn var(&self, v: VarId) -> Expr {
@@ -105,6 +108,11 @@ impl Splitter {
     /// Evaluate `e` once for the block (as thread 0 sees it) and check every thread agrees.
     fn uniform_value(&mut self, e: &Expr, what: &str, out: &mut Block) -> VarId {
         let u = self.uniform(e.ty.clone());
+        if crate::common::uniform::is_uniform(e, &self.block_uniform) {
+            // Every thread computes the same value: once per block, nothing to check.
+            out.push(Stmt::Assign(u, e.clone()));
+            return u;
+        }
         out.extend(self.at_thread_zero());
         out.push(Stmt::Assign(u, e.clone()));
         let differs = Expr::new(ExprKind::Compare(CmpOp::Ne, bx(e.clone()), bx(self.var(u))), BOOL, e.span);
@@ -126,6 +134,16 @@ impl Splitter {
         let mut out = vec![];
         let mut run: Block = vec![];
         for s in stmts {
+            if let Stmt::Assign(v, _) = s {
+                if self.block_uniform.contains(v) {
+                    if !run.is_empty() {
+                        let body = self.early_returns(std::mem::take(&mut run))?;
+                        out.push(self.thread_loop(body));
+                    }
+                    out.push(s.clone());
+                    continue;
+                }
+            }
             if !stmt_has_barrier(s) && !exits_loop(s) && !matches!(s, Stmt::Return(_)) {
                 run.push(s.clone());
                 continue;
@@ -167,7 +185,8 @@ impl Splitter {
                     let hi = self.uniform_value(stop, "a loop's end", &mut out);
                     let st = self.uniform_value(step, "a loop's step", &mut out);
                     let counter = self.uniform(I64);
-                    let mut inner = vec![self.thread_loop(vec![Stmt::Assign(*var, self.var(counter))])];
+                    let set_var = Stmt::Assign(*var, self.var(counter));
+                    let mut inner = vec![if self.block_uniform.contains(var) { set_var } else { self.thread_loop(vec![set_var]) }];
                     inner.extend(self.region(body)?);
                     let orelse = self.region(orelse)?;
                     out.push(Stmt::ForRange { var: counter, start: self.var(lo), stop: self.var(hi), step: self.var(st), body: inner, orelse });

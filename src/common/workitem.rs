@@ -284,6 +284,17 @@ fn with_barriers(kernel: &Function, source: &SourceFile) -> Result<Lowered, Diag
     params.extend(kernel.params.iter().copied());
     let locals: Vec<VarId> = (0..kernel.vars.len()).filter(|v| !kernel.params.contains(v)).collect();
     let mut splitter = crate::common::regions::Splitter::new(f.vars.clone(), reg(0), reg(1), reg(2), [reg(6), reg(7), reg(8)], kernel.name.clone(), source.clone());
+    // Block index and dimensions, the shared arrays, and scalar arguments never rebound are
+    // the same in every thread of a block; so are locals computed only from them.
+    let mut assigned = std::collections::HashSet::new();
+    crate::common::privatize::assigned_vars(&f.body, &mut assigned);
+    let mut inputs: std::collections::HashSet<VarId> = (3..12).map(reg).collect();
+    inputs.insert(dynamic_bytes);
+    inputs.extend(shared_vars.iter().copied());
+    inputs.extend(kernel.params.iter().copied().filter(|p| kernel.vars[*p].ty.scalar().is_some() && !assigned.contains(p)));
+    let block_uniform = crate::common::uniform::block_uniform_vars(&f.body, &inputs, &locals);
+    let locals: Vec<VarId> = locals.into_iter().filter(|v| !block_uniform.contains(v)).collect();
+    splitter.block_uniform = block_uniform.union(&inputs).copied().collect();
     let block = crate::common::regions::split(&f, &mut splitter, shared_init, params, locals)?;
     Ok(Lowered { block: over_block_range(block), thread: None, private: None })
 }
@@ -466,6 +477,20 @@ mod tests {
         assert!(names.contains(&"t"), "{names:?}");
         let text = lowered.block.to_string();
         assert!(!text.contains("syncthreads"), "barriers become region boundaries:\n{text}");
+    }
+
+    #[test]
+    fn block_uniform_locals_are_kept_once_per_block() {
+        let k = kernel(
+            "def k(a):\n    t = cuda.threadIdx.x\n    n = cuda.blockDim.x // 2\n    while n > 0:\n        if t < n:\n            a[t] += a[t + n]\n        cuda.syncthreads()\n        n //= 2\n",
+        );
+        let lowered = to_host(&k, &SourceFile::default()).expect("lowers");
+        let per_thread = lowered.block.per_thread.as_ref().expect("per-thread variables");
+        let names: Vec<&str> = per_thread.vars.iter().map(|&v| lowered.block.vars[v].name.as_str()).collect();
+        assert!(names.contains(&"t") && !names.contains(&"n"), "{names:?}");
+        // No agreement check on a condition every thread computes the same way.
+        let text = lowered.block.to_string();
+        assert!(!text.contains("RuntimeError"), "{text}");
     }
 
     #[test]
