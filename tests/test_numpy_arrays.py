@@ -1053,81 +1053,16 @@ def check_values_any_dtype(got, variants, ulps, signed_zeros, where):
     assert_values(got, exp, ulps + (got.dtype != exp.dtype), signed_zeros, where)
 
 
-# --- a model of ferrumba's current (wrong) typing, for the xfail conditions only
-
-_FLOAT_FUNCS = {np.sqrt, np.exp, np.expm1, np.log, np.log10, np.log2, np.log1p, np.sin, np.cos,
-                np.tan, np.arcsin, np.arccos, np.arctan, np.sinh, np.cosh, np.tanh, np.arcsinh,
-                np.arccosh, np.arctanh, np.deg2rad, np.rad2deg, np.degrees, np.radians,
-                np.floor, np.ceil, np.trunc, np.rint, np.fabs, np.arctan2, np.hypot, np.copysign,
-                np.true_divide}
-_PREDICATES = {np.less, np.less_equal, np.equal, np.not_equal, np.greater, np.greater_equal,
-               np.isnan, np.isinf, np.isfinite}
-
-
-def ferrumba_model_dtype(ufunc, dtypes, all_arrays=False):
-    """What ferrumba does today: operators and min/max between two arrays follow
-    NumPy's promotion (np.result_type); everything else is typed like scalar
-    operators on the element types: every integer widens to 64 bits; float32
-    survives with float32 and <=16-bit integer operands (float32 only, for the
-    float functions); bool counts as a wide integer."""
-    dtypes = [np.dtype(d) for d in dtypes]
-    if ufunc in _PREDICATES:
-        return np.dtype(np.bool_)
-    if ufunc is np.sign:
-        return dtypes[0]
-    if all_arrays and len(dtypes) == 2 and ufunc not in _FLOAT_FUNCS - {np.true_divide}:
-        promoted = np.result_type(*dtypes)
-        if ufunc is np.true_divide and promoted.kind in "iub":
-            return np.dtype(np.float64)
-        return promoted
-    if ufunc in _FLOAT_FUNCS and ufunc is not np.true_divide:
-        return np.dtype(np.float32 if all(d == np.float32 for d in dtypes) else np.float64)
-    if any(d.kind == "f" for d in dtypes):
-        narrow = all(d == np.float32 or (d.kind in "iu" and d.itemsize <= 2) for d in dtypes)
-        return np.dtype(np.float32 if narrow else np.float64)
-    if ufunc is np.true_divide:
-        return np.dtype(np.float64)
-    if all(d.kind == "u" for d in dtypes):
-        return np.dtype(np.uint64)
-    return np.dtype(np.int64)
-
-
 def _sample(dtype, n=3):
     return np.arange(1, n + 1).astype(dtype)
 
 
-def _wrong_dtypes(fn, argnames, named_dtypes, ops):
-    """The ops of `fn` whose dtype ferrumba gets wrong today, per the model."""
-    args = [_sample(named_dtypes[n]) for n in argnames]
-    bad = []
-    for i, (label, ufunc, operands, _) in enumerate(ops):
-        all_arrays = all(isinstance(o, str) for o in operands)
-        model = ferrumba_model_dtype(ufunc, _operand_dtypes(operands, named_dtypes), all_arrays)
-        if model not in allowed_dtypes(fn, argnames, args, ops, i):
-            bad.append(label)
-    return bad
+def _pair_params(pairs):
+    return [pytest.param(da, db, id=f"{dtype_id(da)}-{dtype_id(db)}") for da, db in pairs]
 
 
-DTYPE_BUG = (
-    "element-wise array ops take the dtype of scalar arithmetic (ints -> int64/uint64, mixed "
-    "float32 -> float64; NumPy/Numba: int8+int8 -> int8, float32+int8 -> float32, "
-    "uint64+int64 -> float64, floor(int) -> int); wrong: "
-)
-
-
-def _pair_params(fn, ops, pairs):
-    params = []
-    for da, db in pairs:
-        wrong = _wrong_dtypes(fn, BINARY_ARGS, {"a": da, "b": db, "e": db}, ops)
-        params.append(pytest.param(
-            da, db, id=f"{dtype_id(da)}-{dtype_id(db)}",
-            marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch),
-        ))
-    return params
-
-
-BINARY_PAIRS = _pair_params(binary_ops, BINARY_OPS, [(da, db) for da in NUM_DTYPES for db in NUM_DTYPES])
-UFUNC_PAIRS = _pair_params(binary_ufuncs, BINARY_UFUNCS, [
+BINARY_PAIRS = _pair_params([(da, db) for da in NUM_DTYPES for db in NUM_DTYPES])
+UFUNC_PAIRS = _pair_params([
     (np.float64, np.float64), (np.float32, np.float32), (np.float32, np.float64), (np.int64, np.int64),
     (np.int8, np.int8), (np.int32, np.float32), (np.uint8, np.float64), (np.uint64, np.int64),
     (np.int16, np.uint16), (np.float32, np.int8),
@@ -1216,27 +1151,48 @@ def test_full_range_same_dtype(dtype, data):
     check_np(same_type_ops, a, b, signed_zeros=False)
 
 
-MIXED_SIGN_BUG = (
-    "comparisons between uint64 and int64 arrays (or a uint64 array and a negative int) "
-    "convert both to int64, so 2**63 > -1 is False and 2**64-1 == -1 is True (NumPy and "
-    "Numba compare exactly)"
-)
-
-
 def compare_ops(a, b):
     return a < b, a > b, a == b, a != b
 
 
-def compare_with_minus_one(a):
-    return a > -1, a == -1, -1 < a
+def compare_with_literals(a):
+    # Python ints outside the array's dtype compare exactly (NumPy 2)
+    return a > -1, a == -1, -1 < a, a <= 300, a != 300, -129 < a
 
 
-@ferrumba_bug(True, MIXED_SIGN_BUG)
-def test_uint64_int64_comparisons():
-    a = np.array([2**63, 2**64 - 1, 5, 0], dtype=np.uint64)
-    b = np.array([-1, -1, 5, -(2**63)], dtype=np.int64)
+MIXED_SIGN_PAIRS = [(np.uint64, np.int64), (np.int64, np.uint64), (np.uint64, np.int8), (np.int32, np.uint64),
+                    (np.uint32, np.int64), (np.uint8, np.int8), (np.uint64, np.uint8)]
+
+
+def _int_edges(dtype):
+    info = np.iinfo(dtype)
+    return st.one_of(st.integers(int(info.min), int(info.max)),
+                     st.sampled_from([int(info.min), int(info.max), 0, 1, max(int(info.min), -1)]))
+
+
+@pytest.mark.parametrize("da, db", MIXED_SIGN_PAIRS, ids=dtype_id)
+@SOME
+@given(data=st.data())
+def test_mixed_sign_comparisons(da, db, data):
+    """uint64 against signed integers (and the other pairs) compare exactly, as in
+    NumPy: 2**63 > -1 and 2**64-1 != -1; equal values are drawn often."""
+    n = data.draw(st.integers(0, 8))
+    a = data.draw(hnp.arrays(da, n, elements=_int_edges(da)))
+    b = data.draw(hnp.arrays(db, n, elements=_int_edges(db)))
+    take = data.draw(hnp.arrays(np.bool_, n))
+    info = np.iinfo(db)
+    for i in range(n):  # copy a's value where db holds it, so == and != see equal pairs
+        if take[i] and info.min <= int(a[i]) <= info.max:
+            b[i] = int(a[i])
     check_np(compare_ops, a, b)
-    check_np(compare_with_minus_one, a)
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=dtype_id)
+@FEW
+@given(data=st.data())
+def test_compare_with_out_of_range_literals(dtype, data):
+    a = data.draw(hnp.arrays(dtype, st.integers(0, 8), elements=_int_edges(dtype)))
+    check_np(compare_with_literals, a)
 
 
 def test_int8_overflow_wraps():
@@ -1267,16 +1223,7 @@ SCALAR_OPS = [
 ]
 
 
-def _scalar_params():
-    params = []
-    for d in NUM_DTYPES:
-        wrong = _wrong_dtypes(scalar_ops, ("a",), {"a": d}, SCALAR_OPS)
-        params.append(pytest.param(
-            d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch)))
-    return params
-
-
-@pytest.mark.parametrize("dtype", _scalar_params())
+@pytest.mark.parametrize("dtype", NUM_DTYPES, ids=dtype_id)
 def test_scalar_dtypes(dtype):
     """With a Python scalar NumPy 2 keeps the array's dtype; Numba types the
     scalar as int64/float64 (int8 array + 3 -> int64): either is accepted."""
@@ -1331,15 +1278,6 @@ def sign_of(a):
 SIGN_OPS = [("sign", np.sign, ("a",), 0)]
 
 
-def _unary_params(fn, ops, dtypes):
-    params = []
-    for d in dtypes:
-        wrong = _wrong_dtypes(fn, ("a",), {"a": d}, ops)
-        params.append(pytest.param(
-            d, id=dtype_id(d), marks=ferrumba_bug(wrong, DTYPE_BUG + ", ".join(wrong), DtypeMismatch)))
-    return params
-
-
 def _unary_input(dtype):
     dt = np.dtype(dtype)
     if dt.kind == "f":
@@ -1354,12 +1292,12 @@ def _check_table_dtypes(fn, ops, a):
     check_table_dtypes(fn, ("a",), (a,), ops)
 
 
-@pytest.mark.parametrize("dtype", _unary_params(unary_ufuncs, UNARY_OPS, ALL_DTYPES))
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=dtype_id)
 def test_unary_ufunc_dtypes(dtype):
     _check_table_dtypes(unary_ufuncs, UNARY_OPS, _unary_input(dtype))
 
 
-@pytest.mark.parametrize("dtype", _unary_params(sign_of, SIGN_OPS, NUM_DTYPES))
+@pytest.mark.parametrize("dtype", NUM_DTYPES, ids=dtype_id)
 def test_sign_dtypes(dtype):
     _check_table_dtypes(sign_of, SIGN_OPS, _unary_input(dtype))
 
@@ -1580,10 +1518,6 @@ def test_complex128_arrays():
     check_np(complex_ops, a, b)
 
 
-COMPLEX64_BUG = "complex64 array arithmetic gives complex128; NumPy and Numba keep complex64"
-
-
-@ferrumba_bug(True, COMPLEX64_BUG)
 def test_complex64_arrays():
     a = np.array([1 + 2j, -0.5j, 3.0], dtype=np.complex64)
     check_np(times_two, a)

@@ -739,7 +739,8 @@ impl<'a> Typer<'a> {
             ("fmax" | "fmin", 2) => {
                 let mut it = rts.into_iter();
                 let (a, b) = (it.next().unwrap(), it.next().unwrap());
-                let t = Type::Scalar(arith_promote(a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64)));
+                let (sa, sb) = (a.ty.scalar().unwrap_or(Scalar::F64), b.ty.scalar().unwrap_or(Scalar::F64));
+                let t = Type::Scalar(if self.array_dtypes { crate::common::types::numpy_promote(sa, sb) } else { arith_promote(sa, sb) });
                 let (a, b) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?);
                 // fmax/fmin ignore a NaN when the other operand is a number.
                 let name = if f == "fmax" { "fmax_num" } else { "fmin_num" };
@@ -805,6 +806,45 @@ impl<'a> Typer<'a> {
                 let Some((_, c)) = NUMPY_SCALAR.iter().find(|(n, _)| *n == f) else {
                     return Err(Diagnostic::typing("unsupported-function", format!("numpy.{f} is not supported yet"), span));
                 };
+                let mut rts = rts;
+                if self.array_dtypes {
+                    // Element-wise, NumPy's loops decide: integer abs/floor/ceil/trunc keep
+                    // the dtype; float functions compute in the smallest float type every
+                    // operand converts to safely (float32 for <=16-bit integers; NumPy's
+                    // float16 for 8-bit ones is Numba's float32 here).
+                    let all_real = rts.iter().all(|x| x.ty.scalar().is_some_and(|s| !s.is_complex()));
+                    let ints = rts.iter().all(|x| x.ty.scalar().is_some_and(|s| s.is_int() || s == Scalar::Bool));
+                    if ints && matches!(*c, "abs" | "floor" | "ceil" | "trunc") && rts.len() == 1 {
+                        let a = rts.pop().unwrap();
+                        let s = a.ty.scalar().unwrap();
+                        if *c == "abs" && s.is_signed() {
+                            let t = a.ty.clone();
+                            return Ok(self.math("iabs", vec![a], t, span));
+                        }
+                        return Ok(Value::Rt(a));
+                    }
+                    let float_loop = *c == "rint" || (MATH_UNARY.contains(c) || matches!(*c, "atan2" | "hypot" | "copysign")) && *c != "abs";
+                    if all_real && float_loop {
+                        let narrow = rts.iter().all(|x| matches!(x.ty.scalar(), Some(Scalar::Bool | Scalar::I8 | Scalar::U8 | Scalar::I16 | Scalar::U16 | Scalar::F32)));
+                        if narrow && rts.iter().any(|x| x.ty != Type::Scalar(Scalar::F32)) {
+                            // Small integers are exact in float64: computing there and rounding
+                            // once gives the float32 result correctly rounded.
+                            let mut wide = vec![];
+                            for x in rts {
+                                wide.push(Value::Rt(self.coerce(x, &F64, span)?));
+                            }
+                            let v = self.numpy_scalar(f, wide, span)?;
+                            let e = self.as_rt(v, span)?;
+                            return Ok(Value::Rt(self.coerce(e, &Type::Scalar(Scalar::F32), span)?));
+                        }
+                        let t = Type::Scalar(if narrow { Scalar::F32 } else { Scalar::F64 });
+                        let mut cast = vec![];
+                        for x in rts {
+                            cast.push(self.coerce(x, &t, span)?);
+                        }
+                        rts = cast;
+                    }
+                }
                 let mut it = rts.into_iter();
                 let mut vals: Vec<Value> = vec![];
                 for x in it.by_ref() {

@@ -401,6 +401,9 @@ impl<'a> Typer<'a> {
                 // Numba widens integers (and bools) to the machine word for unary +/-.
                 let t = if s == Scalar::Bool {
                     I64
+                } else if s.is_int() && self.array_dtypes {
+                    // Element-wise, NumPy keeps the dtype (-int8_array is int8).
+                    v.ty.clone()
                 } else if s.is_int() {
                     Type::Scalar(arith_promote(s, s))
                 } else {
@@ -426,7 +429,7 @@ impl<'a> Typer<'a> {
                 if !s.is_int() {
                     return Err(Diagnostic::typing("unsupported-operator", format!("operator ~ is not supported on {}", v.ty), span));
                 }
-                let t = Type::Scalar(arith_promote(s, s));
+                let t = if self.array_dtypes { v.ty.clone() } else { Type::Scalar(arith_promote(s, s)) };
                 if !s.is_signed() && !self.array_dtypes && t != v.ty {
                     // Numba inverts a narrow unsigned integer at its own width, then widens
                     // it (~uint8(0) is 255, typed uint64).
@@ -552,10 +555,36 @@ impl<'a> Typer<'a> {
         }
         // Comparing a signed with an unsigned 64-bit integer must not wrap: compare as float
         // as Numba does; everything else compares in the promoted type.
+        if self.array_dtypes && a.is_int() && b.is_int() && a.is_signed() != b.is_signed() && a.bits().max(b.bits()) >= 64 {
+            return self.mixed_sign_compare(cmp, l, r, span);
+        }
         let common = if a == Scalar::Bool && b == Scalar::Bool { Scalar::Bool } else { arith_promote(a, b) };
         let t = Type::Scalar(common);
         let (l, r) = (self.coerce(l, &t, span)?, self.coerce(r, &t, span)?);
         Ok(Expr::new(ExprKind::Compare(cmp, bx(l), bx(r)), BOOL, span))
+    }
+
+    /// An exact comparison of a signed with an unsigned integer where no integer type holds
+    /// both (uint64 with int64), as NumPy compares them element-wise: a negative signed
+    /// operand is below every unsigned one; otherwise both compare as uint64. The operands
+    /// are element stand-ins, safe to read twice.
+    fn mixed_sign_compare(&mut self, cmp: CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let left_signed = l.ty.scalar().is_some_and(|s| s.is_signed());
+        let signed = if left_signed { &l } else { &r };
+        let st = signed.ty.clone();
+        let zero = self.coerce(Expr::new(ExprKind::Int(0), I64, span), &st, span)?;
+        let negative = Expr::new(ExprKind::Compare(CmpOp::Lt, bx(signed.clone()), bx(zero)), BOOL, span);
+        // With the signed operand negative, it is the smaller one.
+        let answer = match cmp {
+            CmpOp::Eq => false,
+            CmpOp::Ne => true,
+            CmpOp::Lt | CmpOp::Le => left_signed,
+            CmpOp::Gt | CmpOp::Ge => !left_signed,
+        };
+        let u = Type::Scalar(Scalar::U64);
+        let (l, r) = (self.coerce(l, &u, span)?, self.coerce(r, &u, span)?);
+        let unsigned = Expr::new(ExprKind::Compare(cmp, bx(l), bx(r)), BOOL, span);
+        Ok(Expr::new(ExprKind::IfElse(bx(negative), bx(Expr::new(ExprKind::Bool(answer), BOOL, span)), bx(unsigned)), BOOL, span))
     }
 
     fn subscript(&mut self, base: Expr, index: &ast::Expr, span: Span) -> Result<Expr, Diagnostic> {

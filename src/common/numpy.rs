@@ -18,6 +18,13 @@ pub const ARRAY_FUNCTIONS: &[&str] = &[
     "matmul",
 ];
 
+/// Ufuncs whose loops are of one type for all operands, so that a weak literal operand
+/// takes the array's dtype (NEP 50); float functions (arctan2, ...) are not among them.
+const WEAK_SCALAR_UFUNCS: &[&str] = &[
+    "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder", "mod", "maximum", "minimum", "fmax", "fmin",
+    "bitwise_and", "bitwise_or", "bitwise_xor",
+];
+
 fn new_array(dtype: Scalar, ndim: u32) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
 }
@@ -83,9 +90,55 @@ impl<'a> Typer<'a> {
         body
     }
 
+    /// NEP 50: a Python number written in the code (a literal) next to an array is "weak":
+    /// it takes the array's dtype when it is of the same or a lower kind (bool < int <
+    /// float < complex) and, for an integer, when its value fits (`int8_array + 3` is int8,
+    /// `float32_array * 2.5` is float32). Otherwise it keeps the type Python gives it
+    /// (`int8_array * 2.5` is float64), as it also does when it is a variable (Numba types
+    /// those as int64/float64). `None`: leave the operand as it is.
+    fn weak_literal(&mut self, lit: &Expr, dtype: Scalar, span: Span) -> Result<Option<Expr>, Diagnostic> {
+        let target = match lit.kind {
+            ExprKind::Bool(_) => Some(dtype),
+            ExprKind::Int(n) if dtype.is_int() => {
+                let fits = if dtype.is_signed() {
+                    let half = 1i128 << (dtype.bits() - 1);
+                    (n as i128) >= -half && (n as i128) < half
+                } else {
+                    n >= 0 && (n as i128) < (1i128 << dtype.bits())
+                };
+                fits.then_some(dtype)
+            }
+            ExprKind::Int(_) | ExprKind::Float(_) if dtype.is_float() || dtype.is_complex() => Some(dtype),
+            ExprKind::Complex(..) if matches!(dtype, Scalar::F32 | Scalar::C64) => Some(Scalar::C64),
+            _ => None,
+        };
+        match target {
+            Some(t) if Type::Scalar(t) != lit.ty => Ok(Some(self.coerce(lit.clone(), &Type::Scalar(t), span)?)),
+            Some(_) => Ok(Some(lit.clone())),
+            None => Ok(None),
+        }
+    }
+
+    /// The operands of a binary element-wise operation with a weak literal given the array's
+    /// dtype, and whether both now follow NumPy's promotion between arrays.
+    fn weaken_operands(&mut self, l: Expr, r: Expr, span: Span) -> Result<(Expr, Expr, bool), Diagnostic> {
+        match (l.ty.array().map(|a| a.dtype), r.ty.array().map(|a| a.dtype)) {
+            (Some(_), Some(_)) => Ok((l, r, true)),
+            (Some(d), None) => match self.weak_literal(&r, d, span)? {
+                Some(r) => Ok((l, r, true)),
+                None => Ok((l, r, false)),
+            },
+            (None, Some(d)) => match self.weak_literal(&l, d, span)? {
+                Some(l) => Ok((l, r, true)),
+                None => Ok((l, r, false)),
+            },
+            (None, None) => Ok((l, r, false)),
+        }
+    }
+
     /// `l op r` where at least one side is an array.
     pub(crate) fn array_binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
-        let both_arrays = l.ty.array().is_some() && r.ty.array().is_some();
+        let (l, r, both_arrays) = self.weaken_operands(l, r, span)?;
         let mut inputs = vec![];
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
@@ -96,11 +149,15 @@ impl<'a> Typer<'a> {
     }
 
     pub(crate) fn array_compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let (l, r, _) = self.weaken_operands(l, r, span)?;
         let mut inputs = vec![];
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
-        let body = self.compare(op, le, re, span)?;
-        Ok(self.elementwise_result(inputs, body, span))
+        // Element-wise comparisons are exact between any two integers (uint64 with int64).
+        let outer = std::mem::replace(&mut self.array_dtypes, true);
+        let body = self.compare(op, le, re, span);
+        self.array_dtypes = outer;
+        Ok(self.elementwise_result(inputs, body?, span))
     }
 
     pub(crate) fn array_unary(&mut self, op: ast::UnaryOp, v: Expr, span: Span) -> Result<Expr, Diagnostic> {
@@ -109,14 +166,35 @@ impl<'a> Typer<'a> {
         let body = match op {
             // `not` of an array is ambiguous in NumPy too.
             ast::UnaryOp::Not => return self.truth(Expr::new(ExprKind::Int(0), new_array(Scalar::Bool, 1), span)),
-            _ => self.unary_scalar(op, x, span)?,
+            // NumPy keeps the array's dtype (-int8_array is int8).
+            _ => {
+                let outer = std::mem::replace(&mut self.array_dtypes, true);
+                let body = self.unary_scalar(op, x, span);
+                self.array_dtypes = outer;
+                body?
+            }
         };
         Ok(self.elementwise_result(inputs, body, span))
     }
 
     /// A ufunc applied element-wise: type the scalar function on the element stand-ins.
     fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
-        let all_arrays = args.len() == 2 && args.iter().all(|a| a.ty.array().is_some());
+        let mut args = args;
+        if args.len() == 2 && WEAK_SCALAR_UFUNCS.contains(&f) {
+            let r = args.pop().unwrap();
+            let l = args.pop().unwrap();
+            let (l, r, both) = self.weaken_operands(l, r, span)?;
+            args = vec![l, r];
+            if both {
+                // The weak literal now stands as an array of the other's dtype would.
+                return self.ufunc_map_typed(f, args, true, span);
+            }
+        }
+        let all_arrays = args.iter().all(|a| a.ty.array().is_some());
+        self.ufunc_map_typed(f, args, all_arrays, span)
+    }
+
+    fn ufunc_map_typed(&mut self, f: &str, args: Vec<Expr>, all_arrays: bool, span: Span) -> Result<Value, Diagnostic> {
         let mut inputs = vec![];
         let mut scalar_args = vec![];
         for a in args {
