@@ -815,3 +815,23 @@ def test_unsupported_arguments_are_typing_errors(fn, args, name):
     if IS_FERRUMBA:
         message = str(info.value)
         assert name in message and "float64" in message, message
+
+
+# ---------------------------------------------------------------- complex ordering
+
+
+def complex_extremes(a):
+    return np.min(a), np.max(a), np.argmin(a), np.argmax(a), a.min(), a.max()
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@SOME
+@given(data=st.data())
+def test_min_max_of_complex_arrays_order_like_numpy(dtype, data):
+    # Real part first, then imaginary part; a NaN in either part wins.
+    n = data.draw(st.integers(1, 12))
+    parts = st.integers(-2, 2).map(float) | st.just(np.nan)
+    re = np.array(data.draw(st.lists(parts, min_size=n, max_size=n)))
+    im = np.array(data.draw(st.lists(parts, min_size=n, max_size=n)))
+    a = (re + 1j * im).astype(dtype)
+    same(njit(complex_extremes)(a), complex_extremes(a))

@@ -310,11 +310,16 @@ _reduction("prod", axis_impl=_fold_along("prod", 1, _mul))(_fold(1, _mul))
 
 @register_jitable
 def _less_or_nan(x, best):
+    if isinstance(x, complex):
+        # NumPy orders complex numbers by real part, then imaginary part.
+        return x.real < best.real or (x.real == best.real and x.imag < best.imag) or x != x
     return x < best or x != x
 
 
 @register_jitable
 def _greater_or_nan(x, best):
+    if isinstance(x, complex):
+        return x.real > best.real or (x.real == best.real and x.imag > best.imag) or x != x
     return x > best or x != x
 
 
