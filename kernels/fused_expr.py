@@ -25,6 +25,8 @@ BENCH = {
         build=_build,
         label="a*b - 4.1*a > 2.5*b, 1e6 float64",
         milestone="numpy",
+        kinds=("steady", "compile"),
+        build_small=lambda: _build(8),
         summary=lambda ret, args: f"{int(ret.sum())} of {ret.size} true",
     ),
 }

@@ -59,7 +59,8 @@ def _square():
 
 
 BENCH = {
-    "norms": Bench(func=norms, build=_vector, label="linalg.norm, ords None/1/inf/-inf/0/3, 1e6 float64", milestone="numpy"),
+    "norms": Bench(func=norms, build=_vector, label="linalg.norm, ords None/1/inf/-inf/0/3, 1e6 float64", milestone="numpy",
+                   kinds=("steady", "compile"), build_small=lambda: _vector(8)),
     "axis_reductions": Bench(func=axis_reductions, build=_matrix, label="np.sum with axis 0 and 1, 1000x1000", milestone="numpy"),
     "histogram": Bench(func=histogram, build=_vector, label="np.histogram, 50 bins, 1e6 float64", milestone="numpy"),
     "masked_update": Bench(func=masked_update, build=_masked, label="a[a > 0.5] = 0, 1e6 float64", milestone="numpy", outputs=(0,)),

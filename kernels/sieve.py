@@ -28,6 +28,7 @@ BENCH = {
         build=lambda: (),
         label="sieve primes(max=100000)",
         milestone="numpy",
+        kinds=("steady", "compile"),
         summary=lambda ret, args: f"{len(ret)} primes, last {int(ret[-1])}",
     ),
 }
