@@ -299,3 +299,51 @@ def test_reading_readonly_array_works():
     check(weighted_sum2, a)
     check(getitem2, a, -1, 1)
     check(attributes, a)
+
+
+# --- global arrays: frozen at compile time as read-only constants, as in Numba
+
+GLOBAL_TABLES = {np.dtype(d).name: sample(d, 12) for d in ALL_DTYPES}
+GRID = np.arange(30.0).reshape(5, 6)[:, ::-2]  # a non-contiguous view: frozen in C order
+
+
+def _table_sum(dtype):
+    src = f"def table_sum(i):\n    t = GLOBAL_TABLES_{dtype}\n    return t[i], t[-1], t.size, t[2:5].copy()\n"
+    namespace = {f"GLOBAL_TABLES_{dtype}": GLOBAL_TABLES[dtype], "np": np}
+    import linecache
+
+    filename = f"<global-table-{dtype}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(compile(src, filename, "exec"), namespace)
+    return namespace["table_sum"]
+
+
+@pytest.mark.parametrize("dtype", sorted(GLOBAL_TABLES))
+@pytest.mark.parametrize("i", [0, 5, -3])
+def test_global_arrays_are_frozen_constants(dtype, i):
+    check(_table_sum(dtype), i)
+
+
+def grid_lookup(i, j):
+    return GRID[i, j] + GRID.sum(), GRID.shape
+
+
+def grid_returned():
+    return GRID
+
+
+@pytest.mark.parametrize("i, j", [(0, 0), (4, 2), (-1, -2)])
+def test_global_2d_view_is_frozen_in_c_order(i, j):
+    check(grid_lookup, i, j)
+    check(grid_returned)
+
+
+def writes_global():
+    GRID[0, 0] = 1.0
+
+
+def test_writing_into_a_global_array_is_a_typing_error():
+    from tests.backend import njit
+
+    with pytest.raises(TypingError):
+        njit(writes_global)()

@@ -455,6 +455,33 @@ def test_scan_with_block_uniform_loop_counters(target, n, tpb):
     np.testing.assert_array_equal(out, scans * 100 + rounds)
 
 
+TABLE = np.arange(24, dtype=np.float32).reshape(4, 6) * 0.25
+
+
+def const_table_and_fma(x, y, z, out, looked_up):
+    t = cuda.const.array_like(TABLE)
+    i = cuda.grid(1)
+    if i < x.size:
+        out[i] = cuda.fma(x[i], y[i], z[i])
+        looked_up[i] = t[i % 4, i % 6]
+
+
+def test_const_arrays_and_fused_multiply_add(target):
+    from fractions import Fraction
+
+    rng = np.random.default_rng(3)
+    n = 300
+    x, y, z = (rng.standard_normal(n) * 1e3 for _ in range(3))
+    out = np.zeros(n)
+    looked_up = np.zeros(n, np.float32)
+    cuda.jit(const_table_and_fma)[(n + 63) // 64, 64](x, y, z, out, looked_up)
+    # One rounding of the exact a*b+c, as the fma instruction computes it.
+    exact = np.array([float(Fraction(a) * Fraction(b) + Fraction(c)) for a, b, c in zip(x, y, z)])
+    np.testing.assert_array_equal(out, exact)
+    idx = np.arange(n)
+    np.testing.assert_array_equal(looked_up, TABLE[idx % 4, idx % 6])
+
+
 def reverse_in_dynamic_shared(x, out):
     s = cuda.shared.array(0, np.float64)
     t = cuda.threadIdx.x

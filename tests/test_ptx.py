@@ -63,6 +63,7 @@ KERNELS = {
     "warp_reduce": ("void(int64[::1], int64[::1])", lambda: kernels.warp_reduce),
     "math": ("void(float32[::1], float32[::1])", lambda: math_kernel),
     "dynamic_shared": ("void(float64[::1], float64[::1])", lambda: kernels.reverse_in_dynamic_shared),
+    "const_fma": ("void(float64[::1], float64[::1], float64[::1], float64[::1], float32[::1])", lambda: kernels.const_table_and_fma),
     "atomic_inc_dec": ("void(uint32[::1], uint32, uint32[:, ::1])", lambda: atomics.inc_dec),
     "atomic_inc_dec_64": ("void(uint64[::1], uint64, uint64[:, ::1])", lambda: atomics.inc_dec),
     "atomic_bitwise": ("void(uint64[::1], int64[::1], uint64[::1])", lambda: atomics.scatter_xor),
@@ -94,6 +95,11 @@ def test_match_any_sync_assembles_from_volta_on(cc, tmp_path):
     ptx, _ = cuda.compile_ptx(kernels.warp_matches, "void(float64[::1], int64[::1], int64[::1])", cc=cc)
     assert "match.any.sync.b64" in ptx and "vote.sync.uni" in ptx
     assemble(ptx, cc, tmp_path)
+
+
+def test_const_arrays_live_in_constant_memory_and_fma_is_fused():
+    ptx, _ = cuda.compile_ptx(kernels.const_table_and_fma, KERNELS["const_fma"][0], cc=(8, 0))
+    assert ".const" in ptx and "fma.rn.f64" in ptx
 
 
 def test_counting_barriers_and_inc_dec_use_the_native_instructions():

@@ -29,6 +29,10 @@ _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
     "enumerate", "zip", "divmod", "pow", "print", "isinstance", "getattr", "hasattr", "tuple",
 )
+_ARRAY_DTYPES = {
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "complex64", "complex128",
+}
 _NUMPY_DTYPES = (
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float32", "float64", "complex64", "complex128",
@@ -147,6 +151,11 @@ def describe(value):
         return ("str", value)
     if isinstance(value, tuple):
         return ("tuple", [describe(v) for v in value])
+    if isinstance(value, np.ndarray):
+        # Frozen into the compiled code as a read-only constant, as Numba does.
+        if value.dtype.name not in _ARRAY_DTYPES or value.dtype.byteorder == ">":
+            return ("unsupported", f"array of {value.dtype}")
+        return ("array", value.dtype.name, list(value.shape), np.ascontiguousarray(value).tobytes())
     if isinstance(value, types.ModuleType):
         if value.__name__ in _KNOWN_MODULES:
             return ("module", value.__name__)

@@ -186,8 +186,11 @@ impl<'a> Typer<'a> {
             "fma" => {
                 let [a, b, c] = <[Value; 3]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.fma() takes three numbers", span))?;
                 let (a, b, c) = (self.as_rt(a, span)?, self.as_rt(b, span)?, self.as_rt(c, span)?);
-                let prod = self.binary(rustpython_parser::ast::Operator::Mult, a, b, span)?;
-                Ok(Value::Rt(self.binary(rustpython_parser::ast::Operator::Add, prod, c, span)?))
+                // One rounding, as the fma instruction does (float32 when all three are).
+                let all_f32 = [&a, &b, &c].iter().all(|x| x.ty == Type::Scalar(Scalar::F32));
+                let t = Type::Scalar(if all_f32 { Scalar::F32 } else { Scalar::F64 });
+                let (a, b, c) = (self.coerce(a, &t, span)?, self.coerce(b, &t, span)?, self.coerce(c, &t, span)?);
+                Ok(Value::Rt(Expr::new(ExprKind::Math("fma", vec![a, b, c]), t, span)))
             }
             "selp" => {
                 let [c, a, b] = <[Value; 3]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "cuda.selp() takes three arguments", span))?;

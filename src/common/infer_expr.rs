@@ -915,6 +915,13 @@ pub fn global_value(g: GlobalValue, name: &str, span: Span) -> Result<Value, Dia
             Value::Rt(Expr::new(ExprKind::Tuple(out), ty, span))
         }
         GlobalValue::Module(m) => Value::Module(m),
+        GlobalValue::Array(dtype, shape, bytes) => {
+            let Some(dtype) = Scalar::from_name(&dtype) else {
+                return Err(Diagnostic::typing("unsupported", format!("global array '{name}' of dtype {dtype} is not supported"), span));
+            };
+            let ty = Type::Array(crate::common::types::ArrayType { dtype, ndim: shape.len() as u32, layout: crate::common::types::Layout::C, readonly: true });
+            Value::Rt(Expr::new(ExprKind::ConstArray(crate::common::ir::ConstArray { shape, bytes }), ty, span))
+        }
         GlobalValue::Function(f) => Value::Func(f),
         GlobalValue::DType(d) => match Scalar::from_name(&d) {
             Some(s) => Value::DType(s),

@@ -171,6 +171,19 @@ pub enum UnaryOp {
     Not,
 }
 
+/// The elements of a frozen array; printed by shape only.
+#[derive(Clone)]
+pub struct ConstArray {
+    pub shape: Vec<i64>,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ConstArray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ConstArray({:?}, {} bytes)", self.shape, self.bytes.len())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -229,6 +242,8 @@ pub enum ExprKind {
     Map { inputs: Vec<Expr>, body: Box<Expr>, shape: Option<Vec<Expr>> },
     MapInput(usize),
     MapIndex(usize),
+    /// A global NumPy array frozen at compile time (read-only, C-contiguous).
+    ConstArray(ConstArray),
     /// A CUDA special register (thread index and friends), int32 as Numba types them.
     GpuReg(GpuReg),
     /// `cuda.syncthreads()`: every thread of the block waits here.
@@ -318,6 +333,7 @@ macro_rules! expr_children {
             | ExprKind::GpuReg(_)
             | ExprKind::Barrier
             | ExprKind::SharedArray(_)
+            | ExprKind::ConstArray(_)
             | ExprKind::LocalArray(_) => vec![],
         }
     };
@@ -520,6 +536,7 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::Reshape(a, dims) => format!("reshape {} to ({})", show(func, a), list(dims)),
         ExprKind::GpuReg(r) => return format!("cuda.{}", r.name()),
         ExprKind::Barrier => return "cuda.syncthreads()".into(),
+        ExprKind::ConstArray(c) => format!("const array{:?}", c.shape),
         ExprKind::BarrierCount(p) => format!("cuda.syncthreads_count({})", show(func, p)),
         ExprKind::SharedArray(d) => format!("cuda.shared.array({d:?})"),
         ExprKind::LocalArray(d) => format!("cuda.local.array({d:?})"),

@@ -29,6 +29,8 @@ pub enum GlobalValue {
     Overload(usize),
     /// A builtin exception class, by name.
     ExceptionClass(String),
+    /// A NumPy array, frozen: dtype name, shape, and its elements in C order.
+    Array(String, Vec<i64>, std::sync::Arc<Vec<u8>>),
     /// Something ferrumba cannot freeze; the string names its Python type for the error.
     Unsupported(String),
 }

@@ -385,7 +385,9 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
                 return new_ndarray(py, a, data, &mut dims, &mut strides, parent_obj.unbind());
             }
             if meminfo == 0 {
-                return Err(PyTypeError::new_err("internal: an array without an owner reached the Python boundary"));
+                // A frozen global array (constant memory of the compiled code): return a copy.
+                let view = new_ndarray(py, a, data, &mut dims, &mut strides, py.None())?;
+                return Ok(view.bind(py).call_method0("copy")?.unbind());
             }
             let owner = Py::new(py, crate::cpu::memory::MemoryOwner::new(meminfo as *mut crate::cpu::memory::MemInfo))?;
             new_ndarray(py, a, data, &mut dims, &mut strides, owner.into_any())?

@@ -117,6 +117,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 Ok(self.make_array(a.ndim, null, null, slot, &d, &strides)?.into())
             }
             ExprKind::Atomic(op, args) => self.atomic(*op, args, &e.ty),
+            ExprKind::ConstArray(c) => self.const_array(c, &e.ty),
             ExprKind::Transpose(base) => {
                 let nd = base.ty.array().expect("transpose of an array").ndim;
                 let bv = self.expr(base)?;
@@ -264,6 +265,29 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let new_data = unsafe { self.builder.build_gep(self.ctx.i8_type(), data, &[offset], "view").map_err(ie)? };
         let nd = ty.array().expect("view type").ndim;
         Ok(self.make_array(nd, meminfo, parent, new_data, &new_dims, &new_strides)?.into())
+    }
+
+    /// A frozen global array: its bytes as a private constant of the module (in the GPU's
+    /// constant memory on the GPU target), viewed as a read-only array that owns nothing.
+    fn const_array(&mut self, c: &crate::common::ir::ConstArray, ty: &Type) -> R<BasicValueEnum<'ctx>> {
+        let a = ty.array().expect("const array type");
+        let init = self.ctx.const_string(&c.bytes, false);
+        let space = if self.options.gpu { AddressSpace::from(4u16) } else { AddressSpace::default() };
+        let g = self.module.add_global(init.get_type(), Some(space), "const.array");
+        g.set_initializer(&init);
+        g.set_constant(true);
+        g.set_linkage(inkwell::module::Linkage::Private);
+        g.set_alignment(64);
+        let generic = self.ctx.ptr_type(AddressSpace::default());
+        let data = if self.options.gpu {
+            self.builder.build_address_space_cast(g.as_pointer_value(), generic, "const.ptr").map_err(ie)?
+        } else {
+            g.as_pointer_value()
+        };
+        let dims: Vec<IntValue> = c.shape.iter().map(|n| self.i64c(*n)).collect();
+        let strides = self.const_c_strides(&c.shape, a.dtype.itemsize() as i64);
+        let null = generic.const_null();
+        Ok(self.make_array(a.ndim, null, null, data, &dims, &strides)?.into())
     }
 
     /// A read-modify-write of one array element as a single atomic instruction (so blocks

@@ -199,6 +199,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             | ExprKind::Transpose(_)
             | ExprKind::ExpandDims(..)
             | ExprKind::LocalArray(_)
+            | ExprKind::ConstArray(_)
             | ExprKind::Atomic(..) => {
                 self.lower_array_expr(e)?
             }

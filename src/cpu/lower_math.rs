@@ -25,6 +25,7 @@ const INTRINSICS: &[(&str, &str)] = &[
     ("rint", "llvm.rint"),
     ("copysign", "llvm.copysign"),
     ("pow", "llvm.pow"),
+    ("fma", "llvm.fma"),
 ];
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
@@ -169,7 +170,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         }
         let floats: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
         // NVPTX selects only the simple intrinsics itself; the rest come from libdevice.
-        let native_on_gpu = matches!(name, "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint" | "copysign");
+        let native_on_gpu = matches!(name, "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "rint" | "copysign" | "fma");
         if self.options.gpu && !native_on_gpu {
             let c_name = match name {
                 "gamma" => "tgamma",

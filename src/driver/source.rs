@@ -106,6 +106,7 @@ fn to_global(desc: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
             GlobalValue::Tuple(items)
         }
         "module" => GlobalValue::Module(t.get_item(1)?.extract()?),
+        "array" => GlobalValue::Array(t.get_item(1)?.extract()?, t.get_item(2)?.extract()?, std::sync::Arc::new(t.get_item(3)?.extract()?)),
         "function" => GlobalValue::Function(t.get_item(1)?.extract()?),
         "dtype" => GlobalValue::DType(t.get_item(1)?.extract()?),
         "exception" => GlobalValue::ExceptionClass(t.get_item(1)?.extract()?),
