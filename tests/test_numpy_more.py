@@ -835,3 +835,22 @@ def test_min_max_of_complex_arrays_order_like_numpy(dtype, data):
     im = np.array(data.draw(st.lists(parts, min_size=n, max_size=n)))
     a = (re + 1j * im).astype(dtype)
     same(njit(complex_extremes)(a), complex_extremes(a))
+
+
+# ---------------------------------------------------------------- median / count_nonzero along an axis
+
+
+def median_along(a, axis):
+    return np.median(a, axis=axis)
+
+
+def count_nonzero_along(a, axis):
+    return np.count_nonzero(a, axis=axis)
+
+
+@pytest.mark.parametrize("fn", [median_along, count_nonzero_along])
+@SOME
+@given(a=arrays(dtypes=NUM_DTYPES, min_dims=1, min_side=1), data=st.data())
+def test_median_and_count_nonzero_along_an_axis(fn, a, data):
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1), label="axis")
+    same(njit(fn)(a, axis), fn(a, axis))

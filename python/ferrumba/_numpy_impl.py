@@ -584,9 +584,16 @@ _cumulative("cumprod", 1, _mul)
 
 @overload(np.count_nonzero)
 def _count_nonzero(a, axis=None):
-    if not _is_array(a) or not _no_axis(axis):
+    if not _is_array(a):
         return None
+    if _no_axis(axis):
+        return _count_nonzero_whole(a)
+    if isinstance(axis, types.Integer):
+        return _axis_impl("count_nonzero", _count_nonzero_whole, a)
+    return None
 
+
+def _count_nonzero_whole(a):
     def impl(a, axis=None):
         n = 0
         for x in a.ravel():
@@ -1139,9 +1146,16 @@ def _bisect_left(a, x):
 
 @overload(np.median)
 def _median(a, axis=None):
-    if not _is_array(a) or not _no_axis(axis):
+    if not _is_array(a):
         return None
+    if _no_axis(axis):
+        return _median_whole(a)
+    if isinstance(axis, types.Integer):
+        return _axis_impl("median", _median_whole, a)
+    return None
 
+
+def _median_whole(a):
     def impl(a, axis=None):
         flat = a.ravel()
         n = flat.size
