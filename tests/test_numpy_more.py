@@ -413,6 +413,37 @@ def test_histogram_of_nan_and_infinity(a, bins):
     check(hist_range, a, bins, -50.0, 50.0)
 
 
+@st.composite
+def long_histogram_input(draw):
+    """Arrays long enough for the blocked passes (min/max in blocks of 256, counting in
+    chunks of 1024): normal values, values on a grid (many exactly on bin edges), and
+    extremes that are zeros of both signs."""
+    dtype = draw(st.sampled_from([np.float64, np.float32, np.int64, np.int16, np.uint8]))
+    n = draw(st.integers(500, 3000))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kind = draw(st.sampled_from(["normal", "grid", "zeros"]))
+    if kind == "normal":
+        a = rng.standard_normal(n) * draw(st.sampled_from([1e-3, 1.0, 50.0]))
+    elif kind == "grid":
+        a = rng.integers(0, 41, n) * draw(st.sampled_from([0.25, 0.1, 1.0, 3.0]))
+    else:
+        a = rng.choice(np.array([0.0, -0.0, 0.5, 1.0, 2.5]), n) * draw(st.sampled_from([1.0, -1.0]))
+    if np.dtype(dtype).kind == "u":
+        a = np.abs(a)
+    a = a.astype(dtype)
+    if np.dtype(dtype).kind == "f" and draw(st.booleans()):
+        a[draw(st.integers(0, n - 1))] = draw(st.sampled_from([np.nan, np.inf]))
+    return a
+
+
+@FEW
+@given(a=long_histogram_input(), bins=st.integers(1, 60),
+       lo=st.floats(-60, 60, allow_nan=False), width=st.floats(0, 120, allow_nan=False))
+def test_histogram_of_long_arrays(a, bins, lo, width):
+    check(hist, a, bins)
+    check(hist_range, a, bins, lo, lo + width)
+
+
 @pytest.mark.parametrize("dtype", NUM_DTYPES, ids=lambda d: np.dtype(d).name)
 def test_histogram_edge_cases(dtype):
     same_values = np.full(7, 3, dtype)

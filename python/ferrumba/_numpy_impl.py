@@ -1592,6 +1592,56 @@ def _min_max(flat):
     return lo, hi
 
 
+@register_jitable
+def _min_max_float(flat):
+    """_min_max for floats, vectorized: a running minimum and maximum per position in a
+    block of 256 (element by element, which vectorizes, where one running value does
+    not), reduced at the end. The result is _min_max's: equal values are identical except
+    zeros, so a zero extreme is the first zero of the array, as a sequential pass keeps."""
+    size = flat.size
+    nans = 0
+    for x in flat:
+        nans += x != x
+    if nans != 0:
+        for x in flat:
+            if x != x:
+                return x, x
+    w = 256
+    if size < 2 * w:
+        return _min_max(flat)
+    lows = flat[:w].copy()
+    highs = flat[:w].copy()
+    full = size - size % w
+    for c0 in range(w, full, w):
+        for j in range(w):
+            x = flat[c0 + j]
+            lows[j] = x if x < lows[j] else lows[j]
+            highs[j] = x if x > highs[j] else highs[j]
+    lo = lows[0]
+    hi = highs[0]
+    for j in range(1, w):
+        lo = lows[j] if lows[j] < lo else lo
+        hi = highs[j] if highs[j] > hi else hi
+    for i in range(full, size):
+        x = flat[i]
+        lo = x if x < lo else lo
+        hi = x if x > hi else hi
+    if lo == 0:
+        for x in flat:
+            if x == 0:
+                lo = x
+                break
+    if hi == 0:
+        for x in flat:
+            if x == 0:
+                hi = x
+                break
+    return lo, hi
+
+
+_HIST_CHUNK = 1024
+
+
 def _counts_function(E):
     """Counts of flat's values in the n bins (edges[i] <= x < edges[i + 1], the last bin
     closed), skipping values outside [lo, hi] (NaN too), as NumPy's histogram counts: an
@@ -1599,6 +1649,7 @@ def _counts_function(E):
     from .decorators import njit
 
     eps = float(np.finfo(E).eps)
+    chunk = _HIST_CHUNK
 
     def counts(flat, edges, n, lo, hi, first, last, inside):
         # `inside`: every value is known to lie in [lo, hi] (a range taken from the data).
@@ -1610,26 +1661,46 @@ def _counts_function(E):
         # the edges' rounding, relative to their magnitude. Away from an edge by more than
         # that, the estimate is the bin; nearer, the edges decide.
         near = 16.0 * eps * max(abs(start), abs(np.float64(last))) * abs(scale) + 1e-9 * n
-        for x in flat:
-            if not inside:
-                if not (x >= lo and x <= hi):
+        nf = np.float64(n)
+        size = flat.size
+        # Chunk by chunk: first the bin of every value as a float, or -1 where the range or
+        # the edges must decide (a loop without branches or integer conversions, which
+        # vectorizes), then the counting, where only those values take the long way.
+        bins = np.empty(min(size, chunk), dtype=np.float64)
+        for c0 in range(0, size, chunk):
+            m = min(chunk, size - c0)
+            for j in range(m):
+                x = flat[c0 + j]
+                f = (np.float64(E(x)) - start) * scale
+                fl = np.floor(f)
+                d = f - fl
+                ok = (d >= near) & (d <= 1.0 - near) & (fl >= 0.0) & (fl < nf) & (x >= lo) & (x <= hi)
+                bins[j] = fl if ok else -1.0
+            for j in range(m):
+                b = bins[j]
+                if b >= 0.0:
+                    hist[np.uint32(b)] += 1
                     continue
-            xe = E(x)
-            f = (np.float64(xe) - start) * scale
-            k = int(f)
-            if k > n - 1:
-                k = n - 1
-            if k < 0:
-                k = 0
-            d = f - k
-            if d < near or d > 1.0 - near:
-                if xe < edges[k]:
-                    if k == 0:
+                x = flat[c0 + j]
+                if not inside:
+                    if not (x >= lo and x <= hi):
                         continue
-                    k -= 1
-                elif k != n - 1 and xe >= edges[k + 1]:
-                    k += 1
-            hist[k] += 1
+                xe = E(x)
+                f = (np.float64(xe) - start) * scale
+                k = int(f)
+                if k > n - 1:
+                    k = n - 1
+                if k < 0:
+                    k = 0
+                d = f - k
+                if d < near or d > 1.0 - near:
+                    if xe < edges[k]:
+                        if k == 0:
+                            continue
+                        k -= 1
+                    elif k != n - 1 and xe >= edges[k + 1]:
+                        k += 1
+                hist[k] += 1
         return hist
 
     return njit(counts)
@@ -1684,6 +1755,7 @@ def _histogram(a, bins=None, range=None, **extra):
         return with_range
     # An empty array without a range: NumPy's range is (0, 1), as Python ints.
     empty_edges_of = _edges_function(np.float64, E)
+    min_max = _min_max_float if isinstance(a.dtype, types.Float) else _min_max
 
     def from_data(a, bins=10, range=None):
         if bins < 1:
@@ -1691,7 +1763,7 @@ def _histogram(a, bins=None, range=None, **extra):
         flat = a.ravel()
         if flat.size == 0:
             return np.zeros(bins, dtype=np.int64), empty_edges_of(0, 1, bins)
-        first, last = _min_max(flat)
+        first, last = min_max(flat)
         if not (np.isfinite(first) and np.isfinite(last)):
             raise ValueError("autodetected range of the histogram is not finite")
         return finish(flat, bins, first, last, C(first), C(last), True)
