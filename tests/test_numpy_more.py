@@ -885,3 +885,24 @@ def count_nonzero_along(a, axis):
 def test_median_and_count_nonzero_along_an_axis(fn, a, data):
     axis = data.draw(st.integers(-a.ndim, a.ndim - 1), label="axis")
     same(njit(fn)(a, axis), fn(a, axis))
+
+
+# ---------------------------------------------------------------- assignment broadcasting
+
+
+def assign_all(dst, value):
+    dst[:] = value
+    return dst
+
+
+@pytest.mark.parametrize("shape, target", [((1, 5), (5,)), ((1, 1, 5), (5,)), ((1, 1), (1,)), ((1, 3, 5), (3, 5)), ((2, 5), (5,))], ids=str)
+def test_assigned_values_drop_leading_unit_dimensions_like_numpy(shape, target):
+    # NumPy drops leading length-1 dimensions of the value; other extra ones are errors.
+    value = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    try:
+        want = assign_all(np.zeros(target), value)
+    except ValueError:
+        with pytest.raises(ValueError):
+            njit(assign_all)(np.zeros(target), value)
+        return
+    same(njit(assign_all)(np.zeros(target), value), want)

@@ -3,11 +3,11 @@
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{describe_value, int_constant, Typer, Value};
-use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, Stmt, UnaryOp};
+use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, SliceItem, Stmt, UnaryOp};
 use crate::common::numpy::IndexPart;
 use crate::common::parse::span_of;
 use crate::common::resolve::GlobalValue;
-use crate::common::types::{arith_promote, unify, Scalar, Type, BOOL, F64, I64};
+use crate::common::types::{arith_promote, unify, ArrayType, Layout, Scalar, Type, BOOL, F64, I64};
 use rustpython_parser::ast::{self, Constant};
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -682,14 +682,24 @@ impl<'a> Typer<'a> {
             return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", target.ty), span)
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
-        let value = self.strip_optional_pub(value);
-        if value.ty.array().is_some_and(|v| v.ndim > t.ndim) {
-            return Err(Diagnostic::typing(
-                "bad-broadcast",
-                format!("cannot assign a {}-d array into a {}-d array", value.ty.array().unwrap().ndim, t.ndim),
-                span,
-            )
-            .with_hint("the value must broadcast to the target's shape"));
+        let mut value = self.strip_optional_pub(value);
+        if let Some(v) = value.ty.array().cloned().filter(|v| v.ndim > t.ndim) {
+            // NumPy broadcasts a value with extra leading dimensions of length 1 (a (1, 5)
+            // array into a (5,) target): check they are 1, then view past them.
+            let extra = (v.ndim - t.ndim) as usize;
+            let tmp = self.temp("value", value.ty.clone());
+            let var = Expr::new(ExprKind::Var(tmp), value.ty.clone(), span);
+            let mut stmts = vec![Stmt::Assign(tmp, value)];
+            for k in 0..extra {
+                let dim = Expr::new(ExprKind::ArrayShape(bx(var.clone()), k), I64, span);
+                let not_one = Expr::new(ExprKind::Compare(CmpOp::Ne, bx(dim), bx(Expr::new(ExprKind::Int(1), I64, span))), BOOL, span);
+                let message = format!("could not broadcast a {}-d array into a {}-d array: its leading dimensions must be 1", v.ndim, t.ndim);
+                stmts.push(Stmt::If { cond: not_one, then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some(message), span }], else_body: vec![] });
+            }
+            let items = (0..extra).map(|_| SliceItem::Index(Expr::new(ExprKind::Int(0), I64, span))).collect();
+            let view_ty = Type::Array(ArrayType { ndim: t.ndim, layout: if v.layout == Layout::C { Layout::C } else { Layout::Any }, ..v });
+            let view = Expr::new(ExprKind::ArrayView(bx(var), items), view_ty.clone(), span);
+            value = Expr::new(ExprKind::Block(stmts, bx(view)), view_ty, span);
         }
         if value.ty.scalar().is_none() && value.ty.array().is_none() && value.ty != Type::Unknown {
             return Err(Diagnostic::typing("type-conflict", format!("cannot assign a value of type {} into {}", value.ty, target.ty), span));
