@@ -1599,24 +1599,26 @@ def _min_max_float(flat):
     not), reduced at the end. The result is _min_max's: equal values are identical except
     zeros, so a zero extreme is the first zero of the array, as a sequential pass keeps."""
     size = flat.size
-    nans = 0
-    for x in flat:
-        nans += x != x
-    if nans != 0:
-        for x in flat:
-            if x != x:
-                return x, x
     w = 256
     if size < 2 * w:
         return _min_max(flat)
     lows = flat[:w].copy()
     highs = flat[:w].copy()
+    nans = 0
     full = size - size % w
-    for c0 in range(w, full, w):
+    for c0 in range(0, full, w):
         for j in range(w):
             x = flat[c0 + j]
             lows[j] = x if x < lows[j] else lows[j]
             highs[j] = x if x > highs[j] else highs[j]
+            nans += x != x
+    for i in range(full, size):
+        x = flat[i]
+        nans += x != x
+    if nans != 0:
+        for x in flat:
+            if x != x:
+                return x, x
     lo = lows[0]
     hi = highs[0]
     for j in range(1, w):
@@ -1653,7 +1655,8 @@ def _counts_function(E):
 
     def counts(flat, edges, n, lo, hi, first, last, inside):
         # `inside`: every value is known to lie in [lo, hi] (a range taken from the data).
-        hist = np.zeros(n, dtype=np.int64)
+        # hist[n] counts, per chunk, the values that take the long way (then reset).
+        hist = np.zeros(n + 1, dtype=np.int64)
         # The estimate divides by the range as given (as NumPy does), not by its edges.
         start = np.float64(first)
         scale = n / (np.float64(last) - start)
@@ -1663,9 +1666,10 @@ def _counts_function(E):
         near = 16.0 * eps * max(abs(start), abs(np.float64(last))) * abs(scale) + 1e-9 * n
         nf = np.float64(n)
         size = flat.size
-        # Chunk by chunk: first the bin of every value as a float, or -1 where the range or
+        # Chunk by chunk: first the bin of every value as a float, or n where the range or
         # the edges must decide (a loop without branches or integer conversions, which
-        # vectorizes), then the counting, where only those values take the long way.
+        # vectorizes), then the counting without branches, then the values counted in
+        # bin n take the long way.
         bins = np.empty(min(size, chunk), dtype=np.float64)
         for c0 in range(0, size, chunk):
             m = min(chunk, size - c0)
@@ -1675,11 +1679,14 @@ def _counts_function(E):
                 fl = np.floor(f)
                 d = f - fl
                 ok = (d >= near) & (d <= 1.0 - near) & (fl >= 0.0) & (fl < nf) & (x >= lo) & (x <= hi)
-                bins[j] = fl if ok else -1.0
+                bins[j] = fl if ok else nf
             for j in range(m):
-                b = bins[j]
-                if b >= 0.0:
-                    hist[np.uint32(b)] += 1
+                hist[np.uint32(bins[j])] += 1
+            if hist[n] == 0:
+                continue
+            hist[n] = 0
+            for j in range(m):
+                if bins[j] != nf:
                     continue
                 x = flat[c0 + j]
                 if not inside:
@@ -1701,7 +1708,7 @@ def _counts_function(E):
                     elif k != n - 1 and xe >= edges[k + 1]:
                         k += 1
                 hist[k] += 1
-        return hist
+        return hist[:n].copy()
 
     return njit(counts)
 
