@@ -182,3 +182,21 @@ def membership_operator(x, t):
 def test_in_on_tuples(x, t):
     check(membership, x, t)
     check(membership_operator, x, t)
+
+
+def tuple_slices(t):
+    return t[1:], t[:-1], t[::2], t[::-1], t[-2:], t[5:], t[1:4:2], t[-1:0:-2], t[:]
+
+
+@given(t=st.tuples(st.integers(-9, 9), st.floats(-9, 9, allow_nan=False), st.integers(-9, 9)) | st.tuples(st.integers(-9, 9)) | st.tuples(*[st.integers(-9, 9)] * 6))
+def test_constant_slices_of_tuples(t):
+    check(tuple_slices, t)
+
+
+def slice_of_call(x):
+    return (x, x + 1, x + 2)[1:]
+
+
+@given(x=st.integers(-100, 100))
+def test_slicing_a_tuple_expression_evaluates_it_once(x):
+    check(slice_of_call, x)

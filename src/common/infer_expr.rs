@@ -587,6 +587,52 @@ impl<'a> Typer<'a> {
         Ok(Expr::new(ExprKind::IfElse(bx(negative), bx(Expr::new(ExprKind::Bool(answer), BOOL, span)), bx(unsigned)), BOOL, span))
     }
 
+    /// `t[a:b:c]` with constant bounds: a new tuple of the elements Python's slice picks.
+    fn tuple_slice(&mut self, base: Expr, items: &[Type], sl: &ast::ExprSlice, span: Span) -> Result<Expr, Diagnostic> {
+        let bound = |e: &Option<Box<ast::Expr>>| -> Result<Option<i64>, Diagnostic> {
+            match e {
+                None => Ok(None),
+                Some(x) => match self.const_int(x) {
+                    Some(v) => Ok(Some(v)),
+                    None if matches!(x.as_ref(), ast::Expr::Constant(c) if matches!(c.value, ast::Constant::None)) => Ok(None),
+                    None => Err(Diagnostic::typing("non-constant-index", "a tuple can only be sliced with constant bounds", span)
+                        .with_hint("use integer literals (the result's length must be known when compiling)")),
+                },
+            }
+        };
+        let (start, stop, step) = (bound(&sl.lower)?, bound(&sl.upper)?, bound(&sl.step)?);
+        let n = items.len() as i64;
+        let step = step.unwrap_or(1);
+        if step == 0 {
+            return Err(Diagnostic::typing("bad-index", "slice step cannot be zero", span));
+        }
+        // Python's slice.indices(n).
+        let (lower, upper) = if step < 0 { (-1, n - 1) } else { (0, n) };
+        let clamp = |v: Option<i64>, default: i64| match v {
+            None => default,
+            Some(v) if v < 0 => (v + n).max(lower),
+            Some(v) => v.min(upper),
+        };
+        let (mut k, stop) = (clamp(start, if step < 0 { upper } else { lower }), clamp(stop, if step < 0 { lower } else { upper }));
+        let mut picked = vec![];
+        while (step > 0 && k < stop) || (step < 0 && k > stop) {
+            picked.push(k as usize);
+            k += step;
+        }
+        let (stmts, tuple) = match base.kind {
+            ExprKind::Var(_) => (vec![], base),
+            _ => {
+                let tmp = self.temp("tuple", base.ty.clone());
+                let var = Expr::new(ExprKind::Var(tmp), base.ty.clone(), span);
+                (vec![Stmt::Assign(tmp, base)], var)
+            }
+        };
+        let parts: Vec<Expr> = picked.iter().map(|&i| Expr::new(ExprKind::TupleGet(bx(tuple.clone()), i), items[i].clone(), span)).collect();
+        let ty = Type::Tuple(parts.iter().map(|p| p.ty.clone()).collect());
+        let out = Expr::new(ExprKind::Tuple(parts), ty.clone(), span);
+        Ok(if stmts.is_empty() { out } else { Expr::new(ExprKind::Block(stmts, bx(out)), ty, span) })
+    }
+
     fn subscript(&mut self, base: Expr, index: &ast::Expr, span: Span) -> Result<Expr, Diagnostic> {
         match base.ty.clone() {
             Type::Tuple(items) => {
@@ -598,8 +644,8 @@ impl<'a> Typer<'a> {
                     }
                     return Ok(Expr::new(ExprKind::TupleGet(bx(base), k as usize), items[k as usize].clone(), span));
                 }
-                if let ast::Expr::Slice(_) = index {
-                    return Err(Diagnostic::typing("unsupported", "slicing tuples is not supported yet", span));
+                if let ast::Expr::Slice(sl) = index {
+                    return self.tuple_slice(base, &items, sl, span);
                 }
                 let Some(elem) = base.ty.homogeneous_element().cloned() else {
                     return Err(Diagnostic::typing("non-constant-index", format!("a heterogeneous tuple {} can only be indexed with a constant", base.ty), span)
