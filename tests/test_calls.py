@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from tests.backend import njit
 from tests.checks import check
@@ -235,3 +236,18 @@ def test_decorated_with_options():
         return x - 1
 
     assert g(10) == 9
+
+
+@njit
+def three(a, b, c):
+    return a * 100 + b * 10 + c
+
+
+def star_args(t, u):
+    pair = (t[0], u)
+    return three(*t), three(1, *pair), max(*t), (*t, *pair, 9), three(*(u, u, u))
+
+
+@given(t=st.tuples(st.integers(-9, 9), st.integers(-9, 9), st.integers(-9, 9)), u=st.integers(-9, 9))
+def test_star_unpacking_in_calls_and_tuples(t, u):
+    check(star_args, t, u)

@@ -185,8 +185,9 @@ impl<'a> Typer<'a> {
         };
         let mut args = vec![];
         for a in &c.args {
-            if let ast::Expr::Starred(_) = a {
-                return Err(Diagnostic::typing("unsupported", "*args in calls is not supported", span_of(a)));
+            if let ast::Expr::Starred(st) = a {
+                args.extend(self.unpack_starred(&st.value, span_of(a))?.into_iter().map(Value::Rt));
+                continue;
             }
             args.push(self.value(a)?);
         }

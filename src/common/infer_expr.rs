@@ -69,7 +69,10 @@ impl<'a> Typer<'a> {
             E::Tuple(t) => {
                 let mut items = vec![];
                 for x in &t.elts {
-                    items.push(self.rt(x)?);
+                    match x {
+                        E::Starred(st) => items.extend(self.unpack_starred(&st.value, span_of(x))?),
+                        _ => items.push(self.rt(x)?),
+                    }
                 }
                 let ty = Type::Tuple(items.iter().map(|x| x.ty.clone()).collect());
                 Value::Rt(Expr::new(ExprKind::Tuple(items), ty, span))
@@ -585,6 +588,29 @@ impl<'a> Typer<'a> {
         let (l, r) = (self.coerce(l, &u, span)?, self.coerce(r, &u, span)?);
         let unsigned = Expr::new(ExprKind::Compare(cmp, bx(l), bx(r)), BOOL, span);
         Ok(Expr::new(ExprKind::IfElse(bx(negative), bx(Expr::new(ExprKind::Bool(answer), BOOL, span)), bx(unsigned)), BOOL, span))
+    }
+
+    /// The elements of `*t` (in a call or a tuple display), a tuple evaluated once.
+    pub(crate) fn unpack_starred(&mut self, e: &ast::Expr, span: Span) -> Result<Vec<Expr>, Diagnostic> {
+        let t = self.rt(e)?;
+        let Type::Tuple(items) = t.ty.clone() else {
+            return Err(Diagnostic::typing("unsupported", format!("only tuples can be unpacked with * in compiled code, not {}", t.ty), span));
+        };
+        let (first, tuple) = match t.kind {
+            ExprKind::Var(_) => (None, t),
+            _ => {
+                let tmp = self.temp("star", t.ty.clone());
+                let var = Expr::new(ExprKind::Var(tmp), t.ty.clone(), span);
+                (Some(Stmt::Assign(tmp, t)), var)
+            }
+        };
+        let mut out: Vec<Expr> = items.iter().enumerate().map(|(i, ty)| Expr::new(ExprKind::TupleGet(bx(tuple.clone()), i), ty.clone(), span)).collect();
+        if let (Some(assign), Some(head)) = (first, out.first_mut()) {
+            // The first element evaluates the tuple; arguments are evaluated left to right.
+            let ty = head.ty.clone();
+            *head = Expr::new(ExprKind::Block(vec![assign], bx(head.clone())), ty, span);
+        }
+        Ok(out)
     }
 
     /// `t[a:b:c]` with constant bounds: a new tuple of the elements Python's slice picks.
