@@ -261,3 +261,32 @@ def attributes(z):
 @given(st.complex_numbers(allow_nan=False, allow_infinity=False, max_magnitude=1e6))
 def test_getattr_and_hasattr_with_constant_names(z):
     check(attributes, z)
+
+
+def classify_many(x):
+    return isinstance(x, (int, float)), isinstance(x, (complex, tuple)), isinstance(x, ())
+
+
+def compares_with_none(x):
+    return x == None, x != None, None == x  # noqa: E711
+
+
+@pytest.mark.parametrize("x", [3, 2.5, 1j, (1, 2), True])
+def test_isinstance_with_a_tuple_of_classes_and_equality_with_none(x):
+    check(classify_many, x)
+    check(compares_with_none, x)
+
+
+import operator as _operator  # noqa: E402
+
+ADD = _operator.add
+LT = _operator.lt
+
+
+def through_operator_globals(a, b):
+    return ADD(a, b), LT(a, b)
+
+
+@given(st.integers(-100, 100), st.integers(-100, 100))
+def test_operator_functions_as_global_values(a, b):
+    check(through_operator_globals, a, b)

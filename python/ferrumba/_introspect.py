@@ -7,6 +7,7 @@ import cmath
 import sys
 import inspect
 import math
+import operator
 import textwrap
 import types
 
@@ -47,7 +48,7 @@ def _function_path(value):
         return None
     if name in _BUILTIN_FUNCTIONS and getattr(builtins, name) is value:
         return "builtins." + name
-    for module, prefix in ((math, "math"), (cmath, "cmath"), (np, "numpy"), (np.random, "numpy.random"), (np.linalg, "numpy.linalg")):
+    for module, prefix in ((math, "math"), (cmath, "cmath"), (np, "numpy"), (np.random, "numpy.random"), (np.linalg, "numpy.linalg"), (operator, "operator")):
         if getattr(module, name, None) is value:
             return f"{prefix}.{name}"
     return None

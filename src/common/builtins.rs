@@ -183,6 +183,20 @@ impl<'a> Typer<'a> {
             Value::Rt(Expr { ty: Type::DType(s), .. }) => Value::DType(s),
             other => other,
         };
+        if let (Value::Func(f), [value, ast::Expr::Tuple(classes)]) = (&callee, c.args.as_slice()) {
+            if f == "builtins.isinstance" {
+                // isinstance(x, (int, float)): any of the classes, decided at compile time.
+                let x = self.value(value)?;
+                let mut any = false;
+                for class in &classes.elts {
+                    let class = self.value(class)?;
+                    if let Value::Rt(Expr { kind: ExprKind::Bool(true), .. }) = self.reflect("isinstance", vec![x.clone(), class], span)? {
+                        any = true;
+                    }
+                }
+                return Ok(Value::Rt(Expr::new(ExprKind::Bool(any), BOOL, span)));
+            }
+        }
         let mut args = vec![];
         for a in &c.args {
             if let ast::Expr::Starred(st) = a {
@@ -607,7 +621,7 @@ impl<'a> Typer<'a> {
                 Value::Rt(e) if matches!(e.ty, Type::Tuple(_)) => {
                     let Type::Tuple(tys) = e.ty.clone() else { unreachable!() };
                     if tys.is_empty() {
-                        return Err(Diagnostic::typing("bad-argument", format!("{which}() of an empty tuple"), span));
+                        return Err(Diagnostic::typing("bad-argument", format!("{which}() argument is an empty tuple"), span));
                     }
                     (0..tys.len()).map(|i| Expr::new(ExprKind::TupleGet(bx(e.clone()), i), tys[i].clone(), span)).collect()
                 }

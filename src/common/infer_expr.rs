@@ -487,6 +487,20 @@ impl<'a> Typer<'a> {
             let found = self.contains(l, r, span)?;
             return Ok(if op == C::NotIn { Expr::new(ExprKind::Unary(UnaryOp::Not, bx(found)), BOOL, span) } else { found });
         }
+        if matches!(op, C::Eq | C::NotEq) && (l.ty == Type::NoneType || r.ty == Type::NoneType) && l.ty != Type::Unknown && r.ty != Type::Unknown {
+            // `x == None` is `x is None` for an Optional; otherwise the types decide.
+            let other = if l.ty == Type::NoneType { r } else { l };
+            let is_none = match other.ty {
+                Type::Optional(_) => Expr::new(ExprKind::IsNone(bx(other)), BOOL, span),
+                Type::NoneType => Expr::new(ExprKind::Bool(true), BOOL, span),
+                _ => Expr::new(ExprKind::Bool(false), BOOL, span),
+            };
+            return Ok(match (op == C::NotEq, &is_none.kind) {
+                (true, ExprKind::Bool(b)) => Expr::new(ExprKind::Bool(!b), BOOL, span),
+                (true, _) => Expr::new(ExprKind::Unary(UnaryOp::Not, bx(is_none)), BOOL, span),
+                (false, _) => is_none,
+            });
+        }
         let cmp = match op {
             C::Eq => CmpOp::Eq,
             C::NotEq => CmpOp::Ne,
