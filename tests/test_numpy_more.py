@@ -906,3 +906,15 @@ def test_assigned_values_drop_leading_unit_dimensions_like_numpy(shape, target):
             njit(assign_all)(np.zeros(target), value)
         return
     same(njit(assign_all)(np.zeros(target), value), want)
+
+
+# ---------------------------------------------------------------- reductions of scalars
+
+
+def scalar_reductions(x):
+    return np.max(x), np.min(x), np.sum(x), np.mean(x), np.all(x), np.any(x), np.prod(x), np.argmax(x)
+
+
+@pytest.mark.parametrize("x", [3, -7, 2.5, float("nan"), True, False, np.float32(1.5), np.int8(-3)], ids=repr)
+def test_reductions_of_scalars_reduce_a_one_element_array(x):
+    same(njit(scalar_reductions)(x), scalar_reductions(x))

@@ -208,6 +208,16 @@ def _reduction(name, method=True, empty_error=None, axis_impl=None):
 
     def register(impl_for):
         def typing(a, axis=None, **extra):
+            if isinstance(a, (types.Number, types.Boolean)) and not extra and _no_axis(axis):
+                # NumPy reduces a scalar as a one-element array (np.max(2.5) is 2.5).
+                from .decorators import njit
+
+                of_array = njit(impl_for(types.Array(a, 1, "C")))
+
+                def scalar(a, axis=None):
+                    return of_array(np.full(1, a))
+
+                return scalar
             if not _is_array(a) or extra:
                 return None
             if _no_axis(axis):
