@@ -778,9 +778,11 @@ def ptx_compile_table(names, reps) -> list[str]:
             done = subprocess.run([sys.executable, fh.name, backend], capture_output=True, text=True, timeout=300)
             if done.returncode != 0:
                 log(f"compile_ptx with {backend} failed: {done.stderr.strip().splitlines()[-1:]}")
+                os.unlink(fh.name)
                 return []
             samples.append(float(done.stdout.strip().splitlines()[-1]))
         times[backend] = sorted(samples)[len(samples) // 2]
+    os.unlink(fh.name)
     ratio = times[names[0]] / times["numba"]
     return [
         "| PTX compile (no GPU needed) | " + names[0] + " | numba-cuda | ratio | target | met? |",
