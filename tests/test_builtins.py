@@ -290,3 +290,41 @@ def through_operator_globals(a, b):
 @given(st.integers(-100, 100), st.integers(-100, 100))
 def test_operator_functions_as_global_values(a, b):
     check(through_operator_globals, a, b)
+
+
+def folds_of_tuple(t):
+    return sum(t), sum(t, 10), sum(t, 0.5), any(t), all(t)
+
+
+def folds_of_array(a):
+    return sum(a), sum(a, 2), any(a), all(a)
+
+
+def folds_of_range(start, stop, step):
+    r = range(start, stop, step)
+    return sum(r), any(r), all(r), sum(range(stop))
+
+
+def extremes_of_range(start, stop, step):
+    return min(range(start, stop, step)), max(range(start, stop, step))
+
+
+@given(st.tuples(st.integers(-5, 5), st.floats(-5, 5, allow_nan=False), st.booleans()) | st.tuples(st.integers(-5, 5), st.integers(-5, 5)) | st.just(()))
+def test_sum_any_all_of_tuples(t):
+    check(folds_of_tuple, t)
+
+
+@numba_lacks("sum/any/all of arrays with a start value, of bool arrays, and min/max of ranges")
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8, np.float64, np.bool_])
+@given(n=st.integers(1, 20), seed=st.integers(0, 2**32 - 1))
+def test_sum_any_all_of_arrays(dtype, n, seed):
+    # (Python's sum of an empty float array is the int 0: a type no compiler can know.)
+    a = (np.random.default_rng(seed).integers(0, 3, n)).astype(dtype)
+    check(folds_of_array, a)
+
+
+@numba_lacks("sum/any/all of arrays with a start value, of bool arrays, and min/max of ranges")
+@given(st.integers(-20, 20), st.integers(-20, 20), st.integers(-5, 5).filter(bool))
+def test_folds_of_ranges(start, stop, step):
+    check(folds_of_range, start, stop, step)
+    check(extremes_of_range, start, stop, step)

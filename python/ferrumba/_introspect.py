@@ -28,7 +28,7 @@ def _load_library():
 _KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator", "ferrumba._numpy_impl"}
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
-    "enumerate", "zip", "divmod", "pow", "print", "isinstance", "getattr", "hasattr", "tuple",
+    "enumerate", "zip", "divmod", "pow", "print", "isinstance", "getattr", "hasattr", "tuple", "sum", "any", "all",
 )
 _ARRAY_DTYPES = {
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

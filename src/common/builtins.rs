@@ -221,7 +221,11 @@ impl<'a> Typer<'a> {
                 if a.ty.scalar().is_none() && a.ty != Type::Unknown {
                     return Err(Diagnostic::typing("bad-argument", format!("cannot convert {} to {}", a.ty, s.name()), span));
                 }
-                Ok(Value::Rt(self.convert(a, &to, span)?))
+                let e = self.convert(a, &to, span)?;
+                if matches!(e.kind, ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Complex(..)) {
+                    self.strong_scalars.push(e.span);
+                }
+                Ok(Value::Rt(e))
             }
             Value::Method(recv, name) => {
                 if let Some(v) = self.native_method(&recv, &name, &args, &kwargs, span)? {
@@ -423,6 +427,7 @@ impl<'a> Typer<'a> {
                 Ok(Value::Range(bx(a), bx(b), bx(c)))
             }
             ("builtins", "isinstance" | "getattr" | "hasattr") => self.reflect(name, args, span),
+            ("builtins", "sum" | "any" | "all") => self.fold_builtin(name, args, span),
             ("builtins", "len") => {
                 if args.len() != 1 {
                     return Err(Diagnostic::typing("bad-arity", "len() takes exactly one argument", span));
@@ -633,6 +638,7 @@ impl<'a> Typer<'a> {
                     let name = if which == "min" { "array_min" } else { "array_max" };
                     return Ok(self.math(name, vec![e], Type::Scalar(a.dtype), span));
                 }
+                range @ Value::Range(..) => return self.fold_builtin(which, vec![range], span),
                 other => {
                     return Err(Diagnostic::typing("bad-argument", format!("{which}() of {} is not supported", describe_value(&other)), span)
                         .with_hint("pass several numbers, a tuple or an array"))

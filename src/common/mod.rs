@@ -4,6 +4,7 @@
 pub mod builtins;
 mod cuda;
 pub mod diagnostic;
+mod folds;
 pub mod infer;
 mod infer_expr;
 mod infer_loops;
