@@ -309,6 +309,7 @@ def extremes_of_range(start, stop, step):
     return min(range(start, stop, step)), max(range(start, stop, step))
 
 
+@numba_lacks("any/all of tuples")
 @given(st.tuples(st.integers(-5, 5), st.floats(-5, 5, allow_nan=False), st.booleans()) | st.tuples(st.integers(-5, 5), st.integers(-5, 5)) | st.just(()))
 def test_sum_any_all_of_tuples(t):
     check(folds_of_tuple, t)
