@@ -1238,6 +1238,64 @@ def test_scalar_values(dtype, data):
     check_table_values(scalar_ops, ("a",), (a,), SCALAR_OPS)
 
 
+def typed_scalar_ops(a):
+    return a + np.int64(3), a * np.float64(2.5), a - np.float32(1.5), np.maximum(a, np.int64(1))
+
+
+TYPED_SCALAR_OPS = [
+    ("a + int64(3)", np.add, ("a", np.int64(3)), 0), ("a * float64(2.5)", np.multiply, ("a", np.float64(2.5)), 0),
+    ("a - float32(1.5)", np.subtract, ("a", np.float32(1.5)), 0),
+    ("maximum(a, int64(1))", np.maximum, ("a", np.int64(1)), 0),
+]
+
+
+def shift_ops(a):
+    return a << 2, a >> 1, a & 3, a | 4, a ^ 1
+
+
+SHIFT_OPS = [
+    ("a << 2", np.left_shift, ("a", 2), 0), ("a >> 1", np.right_shift, ("a", 1), 0),
+    ("a & 3", np.bitwise_and, ("a", 3), 0), ("a | 4", np.bitwise_or, ("a", 4), 0),
+    ("a ^ 1", np.bitwise_xor, ("a", 1), 0),
+]
+
+
+def float_function_literals(a):
+    return np.arctan2(a, 2.0), np.hypot(a, 1), np.copysign(a, -1.0), np.arctan2(0.5, a)
+
+
+FLOAT_FUNCTION_LITERALS = [
+    ("arctan2(a, 2.0)", np.arctan2, ("a", 2.0), 2), ("hypot(a, 1)", np.hypot, ("a", 1), 1),
+    ("copysign(a, -1.0)", np.copysign, ("a", -1.0), 0), ("arctan2(0.5, a)", np.arctan2, (0.5, "a"), 2),
+]
+
+
+@pytest.mark.parametrize("dtype", NUM_DTYPES, ids=dtype_id)
+@FEW
+@given(data=st.data())
+def test_typed_numpy_scalars_are_not_weak(dtype, data):
+    """np.int64(3) is a typed NumPy scalar, not a weak Python number: int8 array +
+    np.int64(3) is int64 in NumPy and Numba alike."""
+    a = data.draw(hnp.arrays(dtype, st.integers(1, 9), elements=values_of(dtype, small=True)))
+    check_table_dtypes(typed_scalar_ops, ("a",), (a,), TYPED_SCALAR_OPS)
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=dtype_id)
+@FEW
+@given(data=st.data())
+def test_bit_operations_with_literals(dtype, data):
+    a = data.draw(hnp.arrays(dtype, st.integers(1, 9), elements=values_of(dtype)))
+    check_table_dtypes(shift_ops, ("a",), (a,), SHIFT_OPS)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=dtype_id)
+@FEW
+@given(data=st.data())
+def test_float_functions_with_literals(dtype, data):
+    a = data.draw(hnp.arrays(dtype, st.integers(1, 9), elements=values_of(dtype, small=True)))
+    check_table_dtypes(float_function_literals, ("a",), (a,), FLOAT_FUNCTION_LITERALS)
+
+
 # ======================================================================
 # Unary ufuncs
 # ======================================================================

@@ -83,6 +83,9 @@ pub(crate) struct Typer<'a> {
     pub(crate) symbol: String,
     /// Typing the element operation of an array-array expression: NumPy's dtype rules.
     pub(crate) array_dtypes: bool,
+    /// Where a NumPy scalar type made a number (`np.int64(3)`): a literal there is a
+    /// typed NumPy scalar, not a weak Python number (NEP 50).
+    pub(crate) strong_scalars: Vec<crate::common::diagnostic::Span>,
 }
 
 pub struct InferOptions {
@@ -125,6 +128,7 @@ pub fn infer_function(
         temp_count: 0,
         symbol: options.self_symbol.clone().unwrap_or_else(|| symbol.clone()),
         array_dtypes: false,
+        strong_scalars: vec![],
     };
     for (name, ty) in parsed.params.iter().zip(arg_types) {
         let id = typer.vars.len();

@@ -296,10 +296,13 @@ impl<'a> Typer<'a> {
             }
             // A shift keeps the left operand's signedness (as Numba types it); the other
             // bit operations promote both operands.
-            let t = if matches!(op, BinOp::LShift | BinOp::RShift) {
+            let promoted = crate::common::types::numpy_promote(a, b);
+            let t = if self.array_dtypes && (promoted.is_int() || promoted == Scalar::Bool) {
+                // Element-wise, shifts promote like the other operators (int8_array << 2 is
+                // int8); uint64 with a signed integer, which NumPy refuses, stays as below.
+                Type::Scalar(promoted)
+            } else if matches!(op, BinOp::LShift | BinOp::RShift) {
                 Type::Scalar(arith_promote(a, a))
-            } else if self.array_dtypes {
-                Type::Scalar(crate::common::types::numpy_promote(a, b))
             } else {
                 Type::Scalar(arith_promote(a, b))
             };

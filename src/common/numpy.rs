@@ -25,6 +25,11 @@ const WEAK_SCALAR_UFUNCS: &[&str] = &[
     "bitwise_and", "bitwise_or", "bitwise_xor",
 ];
 
+/// Float functions of two operands: a weak literal next to a float array takes its dtype
+/// (`np.arctan2(float32_array, 2.0)` is float32); next to an integer array NumPy would pick
+/// float16 loops, so there the literal stays float64/int64, as Numba types it.
+const WEAK_FLOAT_UFUNCS: &[&str] = &["arctan2", "hypot", "copysign"];
+
 fn new_array(dtype: Scalar, ndim: u32) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
 }
@@ -97,6 +102,9 @@ impl<'a> Typer<'a> {
     /// (`int8_array * 2.5` is float64), as it also does when it is a variable (Numba types
     /// those as int64/float64). `None`: leave the operand as it is.
     fn weak_literal(&mut self, lit: &Expr, dtype: Scalar, span: Span) -> Result<Option<Expr>, Diagnostic> {
+        if self.strong_scalars.contains(&lit.span) {
+            return Ok(None);
+        }
         let target = match lit.kind {
             ExprKind::Bool(_) => Some(dtype),
             ExprKind::Int(n) if dtype.is_int() => {
@@ -119,37 +127,37 @@ impl<'a> Typer<'a> {
         }
     }
 
-    /// The operands of a binary element-wise operation with a weak literal given the array's
-    /// dtype, and whether both now follow NumPy's promotion between arrays.
-    fn weaken_operands(&mut self, l: Expr, r: Expr, span: Span) -> Result<(Expr, Expr, bool), Diagnostic> {
+    /// The operands of a binary element-wise operation, a weak literal given the array's dtype.
+    fn weaken_operands(&mut self, l: Expr, r: Expr, span: Span) -> Result<(Expr, Expr), Diagnostic> {
         match (l.ty.array().map(|a| a.dtype), r.ty.array().map(|a| a.dtype)) {
-            (Some(_), Some(_)) => Ok((l, r, true)),
-            (Some(d), None) => match self.weak_literal(&r, d, span)? {
-                Some(r) => Ok((l, r, true)),
-                None => Ok((l, r, false)),
-            },
-            (None, Some(d)) => match self.weak_literal(&l, d, span)? {
-                Some(l) => Ok((l, r, true)),
-                None => Ok((l, r, false)),
-            },
-            (None, None) => Ok((l, r, false)),
+            (Some(d), None) => {
+                let r = self.weak_literal(&r, d, span)?.unwrap_or(r);
+                Ok((l, r))
+            }
+            (None, Some(d)) => {
+                let l = self.weak_literal(&l, d, span)?.unwrap_or(l);
+                Ok((l, r))
+            }
+            _ => Ok((l, r)),
         }
     }
 
     /// `l op r` where at least one side is an array.
     pub(crate) fn array_binary(&mut self, op: ast::Operator, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
-        let (l, r, both_arrays) = self.weaken_operands(l, r, span)?;
+        // A scalar that is not weak (a variable, np.int64(3)) promotes as a 0-d array
+        // would: NumPy's rule for typed scalars, and Numba's for its int64/float64.
+        let (l, r) = self.weaken_operands(l, r, span)?;
         let mut inputs = vec![];
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
-        let outer = std::mem::replace(&mut self.array_dtypes, both_arrays);
+        let outer = std::mem::replace(&mut self.array_dtypes, true);
         let body = self.binary(op, le, re, span);
         self.array_dtypes = outer;
         Ok(self.elementwise_result(inputs, body?, span))
     }
 
     pub(crate) fn array_compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
-        let (l, r, _) = self.weaken_operands(l, r, span)?;
+        let (l, r) = self.weaken_operands(l, r, span)?;
         let mut inputs = vec![];
         let le = self.map_operand(l, &mut inputs);
         let re = self.map_operand(r, &mut inputs);
@@ -177,31 +185,24 @@ impl<'a> Typer<'a> {
         Ok(self.elementwise_result(inputs, body, span))
     }
 
-    /// A ufunc applied element-wise: type the scalar function on the element stand-ins.
+    /// A ufunc applied element-wise: type the scalar function on the element stand-ins,
+    /// with NumPy's dtype rules (scalars that are not weak promote as 0-d arrays would).
     fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
         let mut args = args;
-        if args.len() == 2 && WEAK_SCALAR_UFUNCS.contains(&f) {
+        let float_array = args.iter().any(|a| a.ty.array().is_some_and(|t| t.dtype.is_float()));
+        if args.len() == 2 && (WEAK_SCALAR_UFUNCS.contains(&f) || float_array && WEAK_FLOAT_UFUNCS.contains(&f)) {
             let r = args.pop().unwrap();
             let l = args.pop().unwrap();
-            let (l, r, both) = self.weaken_operands(l, r, span)?;
+            let (l, r) = self.weaken_operands(l, r, span)?;
             args = vec![l, r];
-            if both {
-                // The weak literal now stands as an array of the other's dtype would.
-                return self.ufunc_map_typed(f, args, true, span);
-            }
         }
-        let all_arrays = args.iter().all(|a| a.ty.array().is_some());
-        self.ufunc_map_typed(f, args, all_arrays, span)
-    }
-
-    fn ufunc_map_typed(&mut self, f: &str, args: Vec<Expr>, all_arrays: bool, span: Span) -> Result<Value, Diagnostic> {
         let mut inputs = vec![];
         let mut scalar_args = vec![];
         for a in args {
             let x = self.map_operand(a, &mut inputs);
             scalar_args.push(Value::Rt(x));
         }
-        let outer = std::mem::replace(&mut self.array_dtypes, all_arrays);
+        let outer = std::mem::replace(&mut self.array_dtypes, true);
         let typed = self.numpy_scalar(f, scalar_args, span);
         self.array_dtypes = outer;
         let body = match typed? {
