@@ -71,6 +71,7 @@ fn compile_ptx(py: Python<'_>, py_func: Py<PyAny>, signature: &str, cc: (u32, u3
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    cpu::complex_math::set_python_version(m.py().version_info() >= (3, 14));
     m.add_class::<cpu::dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(typed_ir_of_source, m)?)?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;

@@ -18,6 +18,9 @@ const MATH_UNARY: &[&str] = &[
     "acosh", "atanh", "erf", "erfc", "gamma", "lgamma", "fabs", "degrees", "radians", "exp2", "cbrt",
 ];
 /// `math` functions of two floats.
+/// cmath functions of one complex number returning one (runtime helpers in complex_math.rs).
+const CMATH_UNARY: &[&str] =
+    &["acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "exp", "log", "log10", "sin", "sinh", "sqrt", "tan", "tanh"];
 const MATH_BINARY: &[&str] = &["atan2", "hypot", "copysign", "fmod", "pow", "nextafter"];
 /// `operator` module functions that are binary operators (in-place forms behave the same
 /// on the immutable values compiled code holds, except arrays, which `binary` handles).
@@ -136,7 +139,7 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
         "math" => MATH_UNARY.contains(&attr)
             || MATH_BINARY.contains(&attr)
             || matches!(attr, "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "isclose" | "gcd" | "factorial" | "fsum"),
-        "cmath" => matches!(attr, "sqrt" | "exp" | "log" | "log10" | "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite" | "sin" | "cos" | "tan"),
+        "cmath" => CMATH_UNARY.contains(&attr) || matches!(attr, "phase" | "polar" | "rect" | "isnan" | "isinf" | "isfinite"),
         "operator" => OPERATOR_BINARY.iter().any(|(n, _)| *n == attr) || OPERATOR_COMPARE.iter().any(|(n, _)| *n == attr)
             || matches!(attr, "neg" | "pos" | "not_" | "invert" | "inv" | "truth" | "abs" | "index" | "getitem" | "is_" | "is_not" | "contains"),
         "numpy.random" => matches!(attr, "seed" | "random" | "rand" | "randn" | "standard_normal" | "normal" | "uniform" | "randint" | "random_sample"),
@@ -195,6 +198,15 @@ impl<'a> Typer<'a> {
                     }
                 }
                 return Ok(Value::Rt(Expr::new(ExprKind::Bool(any), BOOL, span)));
+            }
+        }
+        if let (Value::Func(f), Some(ast::Expr::List(_))) = (&callee, c.args.first()) {
+            if f == "numpy.array" || f == "numpy.asarray" {
+                // np.array([1, 2, 3]) (nested lists too): the list is only a literal of the
+                // array's elements, read like a tuple.
+                let mut call = c.clone();
+                call.args[0] = list_as_tuple(&c.args[0]);
+                return self.call(&call, span);
             }
         }
         let mut args = vec![];
@@ -706,6 +718,17 @@ impl<'a> Typer<'a> {
             let (r, phi) = (self.coerce(r, &F64, span)?, self.coerce(phi, &F64, span)?);
             return Ok(self.math("crect", vec![r, phi], c128, span));
         }
+        if f == "log" && args.len() == 2 {
+            // log(z, base) = log(z) / log(base), by CPython's complex division.
+            let [z, base] = self.rt_args::<2>(args, "cmath.log", span)?;
+            if z.ty.scalar().is_none() || base.ty.scalar().is_none() {
+                return Err(Diagnostic::typing("bad-argument", "cmath.log takes numbers", span));
+            }
+            let both64 = z.ty.scalar() == Some(Scalar::C64) && base.ty.scalar() == Some(Scalar::C64);
+            let ct = if both64 { Type::Scalar(Scalar::C64) } else { c128 };
+            let (z, base) = (self.coerce(z, &ct, span)?, self.coerce(base, &ct, span)?);
+            return Ok(self.math("clog_base", vec![z, base], ct, span));
+        }
         let [a] = self.rt_args::<1>(args, f, span)?;
         if a.ty.scalar().is_none() {
             return Err(Diagnostic::typing("bad-argument", format!("cmath.{f} takes a number, not {}", a.ty), span));
@@ -713,17 +736,13 @@ impl<'a> Typer<'a> {
         let ct = if a.ty.scalar() == Some(Scalar::C64) { Type::Scalar(Scalar::C64) } else { c128.clone() };
         let a = self.coerce(a, &ct, span)?;
         let rt = Type::Scalar(ct.scalar().unwrap().real_part());
-        if !matches!(f, "phase" | "polar" | "isnan" | "isinf" | "isfinite" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan") {
+        if !(CMATH_UNARY.contains(&f) || matches!(f, "phase" | "polar" | "isnan" | "isinf" | "isfinite")) {
             return Err(Diagnostic::typing("unsupported-function", format!("cmath.{f} is not supported in compiled code yet"), span)
-                .with_hint("supported: sqrt, exp, log, log10, sin, cos, tan, phase, polar, rect, isnan, isinf, isfinite"));
+                .with_hint(format!("supported: {}, phase, polar, rect, isnan, isinf, isfinite", CMATH_UNARY.join(", "))));
         }
         Ok(match f {
             "phase" => self.math("cphase", vec![a], rt, span),
-            "polar" => {
-                let m = Expr::new(ExprKind::Math("cabs", vec![a.clone()]), rt.clone(), span);
-                let p = Expr::new(ExprKind::Math("cphase", vec![a]), rt.clone(), span);
-                Value::Rt(Expr::new(ExprKind::Tuple(vec![m, p]), Type::Tuple(vec![rt.clone(), rt]), span))
-            }
+            "polar" => self.math("cpolar", vec![a], Type::Tuple(vec![rt.clone(), rt]), span),
             "isnan" | "isinf" | "isfinite" => self.math(static_name(&format!("c{f}")), vec![a], BOOL, span),
             _ => self.math(static_name(&format!("c{f}")), vec![a], ct, span),
         })
@@ -914,7 +933,15 @@ fn static_name(name: &str) -> &'static str {
         "sqrt", "exp", "log", "log1p", "expm1", "log10", "log2", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
         "acosh", "atanh", "erf", "erfc", "gamma", "lgamma", "fabs", "degrees", "radians", "exp2", "cbrt", "atan2", "hypot", "copysign", "fmod",
         "pow", "nextafter", "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "csqrt", "cexp", "clog", "clog10", "csin", "ccos",
-        "ctan", "cisnan", "cisinf", "cisfinite",
+        "ctan", "cisnan", "cisinf", "cisfinite", "cacos", "cacosh", "casin", "casinh", "catan", "catanh", "ccosh", "csinh", "ctanh",
     ];
     ALL.iter().find(|n| **n == name).copied().unwrap_or("unknown")
+}
+
+/// A list display as the tuple display with the same elements (nested lists too).
+fn list_as_tuple(e: &ast::Expr) -> ast::Expr {
+    match e {
+        ast::Expr::List(l) => ast::Expr::Tuple(ast::ExprTuple { elts: l.elts.iter().map(list_as_tuple).collect(), ctx: l.ctx.clone(), range: l.range }),
+        other => other.clone(),
+    }
 }

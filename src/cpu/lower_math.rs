@@ -111,6 +111,12 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             "complex" => {
                 return self.complex_value(ret, vals[0].into_float_value(), vals[1].into_float_value());
             }
+            "cphase" if arg_s == Some(Scalar::C128) => {
+                // CPython raises where the C library's atan2 sets errno (complex_math::phase).
+                let (re, im) = self.complex_parts(vals[0])?;
+                let z = self.cmath_runtime("ferrumba_rt_cphase", &[re, im], &Type::Scalar(Scalar::C128))?;
+                return Ok(self.complex_parts(z)?.0.into());
+            }
             "cabs" | "cphase" => {
                 let (re, im) = self.complex_parts(vals[0])?;
                 let s = ret.scalar().unwrap();
@@ -119,7 +125,23 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             "crect" => {
                 let (r, phi) = (vals[0].into_float_value(), vals[1].into_float_value());
-                return self.complex_runtime("ferrumba_rt_crect", &[r, phi], ret);
+                return self.cmath_runtime("ferrumba_rt_crect", &[r, phi], ret);
+            }
+            "cpolar" => {
+                // (abs, phase) as a pair of the argument's part type; errors as CPython's.
+                let (re, im) = self.complex_parts(vals[0])?;
+                let part = arg_s.unwrap().real_part();
+                let ct = Type::Scalar(if part == Scalar::F32 { Scalar::C64 } else { Scalar::C128 });
+                let z = self.cmath_runtime("ferrumba_rt_cpolar", &[re, im], &ct)?;
+                let (r, phi) = self.complex_parts(z)?;
+                let tt = self.ty(ret).into_struct_type();
+                let v = self.builder.build_insert_value(tt.get_undef(), r, 0, "polar").map_err(ie)?;
+                return Ok(self.builder.build_insert_value(v, phi, 1, "polar").map_err(ie)?.into_struct_value().into());
+            }
+            "clog_base" => {
+                let (a, b) = self.complex_parts(vals[0])?;
+                let (c, d) = self.complex_parts(vals[1])?;
+                return self.cmath_runtime("ferrumba_rt_clog_base", &[a, b, c, d], ret);
             }
             "cisnan" | "cisinf" | "cisfinite" => {
                 let (re, im) = self.complex_parts(vals[0])?;
@@ -131,9 +153,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let v = if name == "cisfinite" { self.builder.build_and(a, b, name) } else { self.builder.build_or(a, b, name) };
                 return Ok(v.map_err(ie)?.into());
             }
-            "csqrt" | "cexp" | "clog" | "clog10" | "csin" | "ccos" | "ctan" => {
+            _ if crate::cpu::complex_math::UNARY.contains(&name) => {
                 let (re, im) = self.complex_parts(vals[0])?;
-                return self.complex_runtime(&format!("ferrumba_rt_{name}"), &[re, im], ret);
+                return self.cmath_runtime(&format!("ferrumba_rt_{name}"), &[re, im], ret);
             }
             "round_ndigits" => {
                 let s = arg_s.unwrap();

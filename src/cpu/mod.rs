@@ -3,6 +3,7 @@
 
 pub mod blas;
 pub mod boxing;
+pub mod complex_math;
 pub mod dispatcher;
 pub mod jit;
 pub mod launch;

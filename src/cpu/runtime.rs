@@ -290,25 +290,6 @@ impl C {
     fn log(self) -> C {
         C(self.0.hypot(self.1).ln(), self.1.atan2(self.0))
     }
-    fn sqrt(self) -> C {
-        let (x, y) = (self.0, self.1);
-        if x == 0.0 && y == 0.0 {
-            return C(0.0, y);
-        }
-        let m = x.hypot(y);
-        let re = ((m + x.abs()) / 2.0).sqrt();
-        if x >= 0.0 {
-            C(re, y / (2.0 * re))
-        } else {
-            C(y.abs() / (2.0 * re), re.copysign(y))
-        }
-    }
-    fn sin(self) -> C {
-        C(self.0.sin() * self.1.cosh(), self.0.cos() * self.1.sinh())
-    }
-    fn cos(self) -> C {
-        C(self.0.cos() * self.1.cosh(), -(self.0.sin() * self.1.sinh()))
-    }
 }
 
 unsafe fn put(out: *mut [f64; 2], c: C) {
@@ -339,32 +320,6 @@ extern "C" fn cpow(a: f64, b: f64, c: f64, d: f64, out: *mut [f64; 2]) {
         C(c, d).mul(C(a, b).log()).exp()
     };
     unsafe { put(out, z) }
-}
-
-extern "C" fn csqrt(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).sqrt()) }
-}
-extern "C" fn cexp(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).exp()) }
-}
-extern "C" fn clog(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).log()) }
-}
-extern "C" fn clog10(a: f64, b: f64, out: *mut [f64; 2]) {
-    let l = C(a, b).log();
-    unsafe { put(out, C(l.0 / std::f64::consts::LN_10, l.1 / std::f64::consts::LN_10)) }
-}
-extern "C" fn csin(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).sin()) }
-}
-extern "C" fn ccos(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).cos()) }
-}
-extern "C" fn ctan(a: f64, b: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(a, b).sin().div(C(a, b).cos())) }
-}
-extern "C" fn crect(r: f64, phi: f64, out: *mut [f64; 2]) {
-    unsafe { put(out, C(r * phi.cos(), r * phi.sin())) }
 }
 
 /// The generator behind `np.random` in compiled code: xoshiro256** per OS thread, seeded
@@ -470,7 +425,7 @@ extern "C" fn rand_int(lo: i64, hi: i64) -> i64 {
 
 /// Every runtime symbol compiled code may reference, with its address.
 pub fn symbols() -> Vec<(&'static str, usize)> {
-    vec![
+    let mut v = vec![
         ("ferrumba_rt_alloc", crate::cpu::memory::alloc_array as *const () as usize),
         ("ferrumba_rt_arena_mark", crate::cpu::memory::arena_mark as *const () as usize),
         ("ferrumba_rt_arena_release", crate::cpu::memory::arena_release as *const () as usize),
@@ -499,15 +454,9 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_ldexp", ldexp as *const () as usize),
         ("ferrumba_rt_cdiv", cdiv as *const () as usize),
         ("ferrumba_rt_cpow", cpow as *const () as usize),
-        ("ferrumba_rt_csqrt", csqrt as *const () as usize),
-        ("ferrumba_rt_cexp", cexp as *const () as usize),
-        ("ferrumba_rt_clog", clog as *const () as usize),
-        ("ferrumba_rt_clog10", clog10 as *const () as usize),
-        ("ferrumba_rt_csin", csin as *const () as usize),
-        ("ferrumba_rt_ccos", ccos as *const () as usize),
-        ("ferrumba_rt_ctan", ctan as *const () as usize),
-        ("ferrumba_rt_crect", crect as *const () as usize),
-    ]
+    ];
+    v.extend(crate::cpu::complex_math::symbols());
+    v
 }
 
 #[cfg(test)]
