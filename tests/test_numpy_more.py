@@ -918,3 +918,15 @@ def scalar_reductions(x):
 @pytest.mark.parametrize("x", [3, -7, 2.5, float("nan"), True, False, np.float32(1.5), np.int8(-3)], ids=repr)
 def test_reductions_of_scalars_reduce_a_one_element_array(x):
     same(njit(scalar_reductions)(x), scalar_reductions(x))
+
+
+# ---------------------------------------------------------------- np.array from list literals
+
+
+def arrays_from_lists(x, y):
+    return np.array([x, y, 3]), np.array([[x, 1.5], [y, 2]]), np.asarray([x]), np.array([x, y], dtype=np.float32)
+
+
+@given(x=st.integers(-100, 100), y=st.integers(-100, 100) | st.floats(-10, 10, allow_nan=False))
+def test_array_from_list_literals(x, y):
+    same(njit(arrays_from_lists)(x, y), arrays_from_lists(x, y))

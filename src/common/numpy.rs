@@ -34,6 +34,17 @@ fn new_array(dtype: Scalar, ndim: u32) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
 }
 
+/// NumPy's order='K' for element-wise results, as far as types tell: Fortran order when
+/// every operand of two or more dimensions is F-contiguous (lower ones broadcast), else C.
+fn result_layout(inputs: &[Expr], ndim: u32) -> Layout {
+    let mut wide = inputs.iter().filter_map(|x| x.ty.array()).filter(|a| a.ndim >= 2).peekable();
+    if ndim >= 2 && wide.peek().is_some() && wide.all(|a| a.layout == Layout::F) {
+        Layout::F
+    } else {
+        Layout::C
+    }
+}
+
 impl<'a> Typer<'a> {
     /// Split an operand of an element-wise operation into Map inputs and the scalar
     /// expression standing for its element; an unmaterialized Map is fused into the new one.
@@ -74,7 +85,22 @@ impl<'a> Typer<'a> {
     fn result_map(&mut self, inputs: Vec<Expr>, body: Expr, span: Span) -> Expr {
         let ndim = inputs.iter().filter_map(|x| x.ty.array().map(|a| a.ndim)).max().unwrap_or(0);
         let dtype = body.ty.scalar().unwrap_or(Scalar::F64);
-        Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, ndim), span)
+        let ty = Type::Array(ArrayType { dtype, ndim, layout: result_layout(&inputs, ndim), readonly: false });
+        Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, ty, span)
+    }
+
+    /// The same array expression made C-ordered (`a.copy()`, `flatten`, a reshape's source).
+    fn c_ordered(&mut self, e: Expr, span: Span) -> Expr {
+        match (&e.kind, e.ty.clone()) {
+            (ExprKind::Map { .. }, Type::Array(at)) if at.layout == Layout::F => Expr { ty: Type::Array(ArrayType { layout: Layout::C, ..at }), ..e },
+            (_, Type::Array(at)) if at.layout != Layout::C => {
+                let mut inputs = vec![];
+                let x = self.map_operand(e, &mut inputs);
+                let body = x;
+                Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, Type::Array(ArrayType { layout: Layout::C, readonly: false, ..at }), span)
+            }
+            _ => e,
+        }
     }
 
     /// The result of an element-wise operation: a Map, or, when every array operand is
@@ -250,8 +276,12 @@ impl<'a> Typer<'a> {
     }
 
     fn filled(&mut self, dims: Vec<Expr>, dtype: Scalar, value: Option<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        self.filled_in(dims, dtype, value, Layout::C, span)
+    }
+
+    fn filled_in(&mut self, dims: Vec<Expr>, dtype: Scalar, value: Option<Expr>, layout: Layout, span: Span) -> Result<Expr, Diagnostic> {
         let ndim = dims.len() as u32;
-        let ty = new_array(dtype, ndim);
+        let ty = Type::Array(ArrayType { dtype, ndim, layout: if ndim >= 2 { layout } else { Layout::C }, readonly: false });
         let Some(value) = value else {
             return Ok(Expr::new(ExprKind::ArrayEmpty(dims), ty, span));
         };
@@ -337,7 +367,9 @@ impl<'a> Typer<'a> {
                     "full_like" => fill,
                     _ => None,
                 };
-                Ok(Value::Rt(self.filled(dims, dtype, value, span)?))
+                // order='K': an F-ordered input gives an F-ordered result.
+                let layout = result_layout(std::slice::from_ref(&a), a.ty.array().map_or(0, |t| t.ndim));
+                Ok(Value::Rt(self.filled_in(dims, dtype, value, layout, span)?))
             }
             "arange" => self.arange(args, dtype_kw, span),
             r if r.starts_with("random.") => self.random(&r[7..], args, size_kw.take(), span),
@@ -385,10 +417,10 @@ impl<'a> Typer<'a> {
             let mut inputs = vec![];
             let x = self.map_operand(a, &mut inputs);
             let body = self.coerce(x, &Type::Scalar(target), span)?;
-            let ndim = inputs.iter().filter_map(|x| x.ty.array().map(|a| a.ndim)).max().unwrap_or(0);
-            return Ok(Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(target, ndim), span));
+            return Ok(self.result_map(inputs, body, span));
         }
         // Nested tuples: the shape comes from the tuple type, every level homogeneous.
+        let a = self.homogeneous_tuple(a, span)?;
         let mut dims = vec![];
         let mut level = a.ty.clone();
         while let Type::Tuple(items) = &level {
@@ -418,6 +450,56 @@ impl<'a> Typer<'a> {
         let body = self.coerce(body, &Type::Scalar(target), span)?;
         let ndim = dims.len() as u32;
         Ok(Expr::new(ExprKind::Map { inputs: vec![a], body: bx(body), shape: Some(dims) }, new_array(target, ndim), span))
+    }
+
+    /// Nested tuples of numbers with a regular shape but mixed types (`((x, 1.5), (y, 2))`)
+    /// as the same tuple with every number converted to their common type, as NumPy's
+    /// `array` promotes them; anything else is returned unchanged.
+    fn homogeneous_tuple(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        fn leaves(t: &Type, depth: usize, shape: &mut Vec<Option<usize>>, out: &mut Vec<Scalar>) -> bool {
+            match t {
+                Type::Tuple(items) => {
+                    if shape.len() <= depth {
+                        shape.push(Some(items.len()));
+                    }
+                    shape[depth] == Some(items.len()) && items.iter().all(|i| leaves(i, depth + 1, shape, out))
+                }
+                Type::Scalar(s) => {
+                    if shape.len() <= depth {
+                        shape.push(None);
+                    }
+                    out.push(*s);
+                    shape[depth].is_none()
+                }
+                _ => false,
+            }
+        }
+        if a.ty.homogeneous_element().is_some() && !matches!(a.ty.homogeneous_element(), Some(Type::Tuple(_))) {
+            return Ok(a);
+        }
+        let (mut shape, mut scalars) = (vec![], vec![]);
+        if !matches!(a.ty, Type::Tuple(_)) || !leaves(&a.ty, 0, &mut shape, &mut scalars) || scalars.is_empty() {
+            return Ok(a);
+        }
+        let common = scalars.iter().skip(1).fold(scalars[0], |x, y| crate::common::types::numpy_promote(x, *y));
+        let tmp = self.temp("rows", a.ty.clone());
+        let var = Expr::new(ExprKind::Var(tmp), a.ty.clone(), span);
+        fn rebuild(this: &mut Typer<'_>, e: Expr, to: Scalar, span: Span) -> Result<Expr, Diagnostic> {
+            match e.ty.clone() {
+                Type::Tuple(items) => {
+                    let mut parts = vec![];
+                    for (i, t) in items.into_iter().enumerate() {
+                        parts.push(rebuild(this, Expr::new(ExprKind::TupleGet(bx(e.clone()), i), t, span), to, span)?);
+                    }
+                    let ty = Type::Tuple(parts.iter().map(|p| p.ty.clone()).collect());
+                    Ok(Expr::new(ExprKind::Tuple(parts), ty, span))
+                }
+                _ => this.coerce(e, &Type::Scalar(to), span),
+            }
+        }
+        let rebuilt = rebuild(self, var, common, span)?;
+        let ty = rebuilt.ty.clone();
+        Ok(Expr::new(ExprKind::Block(vec![Stmt::Assign(tmp, a)], bx(rebuilt)), ty, span))
     }
 
     /// `np.random.*`: scalars, or arrays (C order) when a size is given.
@@ -667,15 +749,14 @@ impl<'a> Typer<'a> {
         if a.ty.array().is_some_and(|t| t.layout == Layout::C) {
             return Ok(a);
         }
-        self.copy_array(a, span)
+        let copy = self.copy_array(a, span)?;
+        Ok(self.c_ordered(copy, span))
     }
 
     fn reshape(&mut self, a: Expr, dims: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        // Elements are taken in C order: anything else is first copied into C order.
+        let a = self.contiguous(a, span)?;
         let at = a.ty.array().cloned().expect("reshape of an array");
-        if at.layout != Layout::C {
-            return Err(Diagnostic::typing("unsupported", format!("reshape of a non-contiguous array ({}) is not supported yet", a.ty), span)
-                .with_hint("call .copy() first"));
-        }
         let ty = Type::Array(ArrayType { ndim: dims.len() as u32, layout: Layout::C, ..at });
         Ok(Expr::new(ExprKind::Reshape(bx(a), dims), ty, span))
     }
@@ -694,13 +775,20 @@ impl<'a> Typer<'a> {
         let size = || Expr::new(ExprKind::Int(-1), I64, span);
         Ok(Some(Value::Rt(match name {
             "copy" => {
+                // ndarray.copy() is C-ordered (np.copy keeps the order).
                 no_kwargs(&kwargs)?;
-                self.copy_array(a, span)?
+                let copy = self.copy_array(a, span)?;
+                self.c_ordered(copy, span)
             }
             "transpose" if args.is_empty() => self.transpose(a, span)?,
             "ravel" | "flatten" => {
                 no_kwargs(&kwargs)?;
-                let flat_source = if name == "flatten" { self.copy_array(a, span)? } else { self.contiguous(a, span)? };
+                let flat_source = if name == "flatten" {
+                    let copy = self.copy_array(a, span)?;
+                    self.c_ordered(copy, span)
+                } else {
+                    self.contiguous(a, span)?
+                };
                 self.reshape(flat_source, vec![size()], span)?
             }
             "reshape" => {
@@ -726,8 +814,7 @@ impl<'a> Typer<'a> {
                 let mut inputs = vec![];
                 let x = self.map_operand(a, &mut inputs);
                 let body = self.coerce(x, &Type::Scalar(dtype), span)?;
-                let ndim = at.ndim;
-                Expr::new(ExprKind::Map { inputs, body: bx(body), shape: None }, new_array(dtype, ndim), span)
+                self.result_map(inputs, body, span)
             }
             "item" if args.is_empty() => {
                 let flat = self.contiguous(a, span)?;

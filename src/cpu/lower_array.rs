@@ -83,7 +83,9 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let data = self.builder.build_load(ptr_t, data_field, "data").map_err(ie)?.into_pointer_value();
         let mut strides = vec![itemsize; dims.len()];
         let mut s = itemsize;
-        for k in (0..dims.len()).rev() {
+        // C order (last index fastest), or Fortran order (first index fastest).
+        let order: Vec<usize> = if a.layout == Layout::F { (0..dims.len()).collect() } else { (0..dims.len()).rev().collect() };
+        for k in order {
             strides[k] = s;
             s = self.builder.build_int_mul(s, dims[k], "stride").map_err(ie)?;
         }
@@ -490,17 +492,33 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             None => self.alloc_array(ty, &dims)?,
         };
         let out_data = self.builder.build_extract_value(out, ARRAY_DATA, "out").map_err(ie)?.into_pointer_value();
-        // A target that is not C-contiguous is written through its strides (loop nest only).
-        let strided_out = target_parts.as_ref().filter(|_| out_t.layout != Layout::C).map(|(_, _, s)| s.clone());
+        // An output that is not C-contiguous is written through its strides in the loop nest
+        // (the flat loop stays valid for a Fortran-ordered output of Fortran-ordered inputs).
+        let strided_out = if out_t.layout == Layout::C {
+            None
+        } else {
+            match &target_parts {
+                Some((_, _, s)) => Some(s.clone()),
+                None => {
+                    let strides = self.builder.build_extract_value(out, ARRAY_STRIDES, "strides").map_err(ie)?.into_array_value();
+                    let mut s = vec![];
+                    for k in 0..nd {
+                        s.push(self.builder.build_extract_value(strides, k as u32, "stride").map_err(ie)?.into_int_value());
+                    }
+                    Some(s)
+                }
+            }
+        };
+        let flat_layout_ok = out_t.layout == Layout::C || (out_t.layout == Layout::F && target.is_none());
         let mut size = self.i64c(1);
         for d in &dims {
             size = self.builder.build_int_mul(size, *d, "size").map_err(ie)?;
         }
         let uses_index = contains_map_index(body);
         // Flat-loop condition: every array input has the output's shape and is C-contiguous.
-        let mut flat = self.ctx.bool_type().const_int((!(uses_index && nd > 1) && strided_out.is_none()) as u64, false);
+        let mut flat = self.ctx.bool_type().const_int((!(uses_index && nd > 1) && flat_layout_ok) as u64, false);
         for (a, (_, in_dims, _)) in parts.iter().flatten() {
-            if a.ndim as usize != nd || a.layout != Layout::C {
+            if a.ndim as usize != nd || (a.layout != out_t.layout && nd > 1) || (nd <= 1 && a.layout != Layout::C) {
                 flat = self.ctx.bool_type().const_zero();
                 continue;
             }
