@@ -353,6 +353,30 @@ impl Expr {
     }
 }
 
+impl Stmt {
+    /// The expressions a statement evaluates itself (not those of its nested blocks).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => vec![e],
+            Stmt::Store { array, indices, value, .. } => std::iter::once(array).chain(indices).chain(std::iter::once(value)).collect(),
+            Stmt::If { cond, .. } | Stmt::While { cond, .. } => vec![cond],
+            Stmt::ForRange { start, stop, step, .. } => vec![start, stop, step],
+            Stmt::Print(items) => items.iter().collect(),
+            Stmt::MapInto { target, inputs, body } => std::iter::once(target).chain(inputs).chain(std::iter::once(body)).collect(),
+            Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => vec![],
+        }
+    }
+
+    /// The statement blocks nested in a statement (branches, loop bodies and `else`s).
+    pub fn blocks(&self) -> Vec<&Block> {
+        match self {
+            Stmt::If { then_body, else_body, .. } => vec![then_body, else_body],
+            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => vec![body, orelse],
+            _ => vec![],
+        }
+    }
+}
+
 impl BinOp {
     pub fn symbol(self) -> &'static str {
         match self {

@@ -46,10 +46,10 @@ pub fn block_local_arrays(f: &Function) -> Vec<VarId> {
                 Stmt::ForRange { var, .. } => sources.entry(*var).or_default().push(Some(*var)),
                 _ => {}
             }
-            for e in stmt_exprs(s) {
+            for e in s.exprs() {
                 visit_expr_blocks(e, &mut |b| visit(b, sources));
             }
-            for b in stmt_blocks(s) {
+            for b in s.blocks() {
                 visit(b, sources);
             }
         }
@@ -70,27 +70,6 @@ pub fn block_local_arrays(f: &Function) -> Vec<VarId> {
     let mut out: Vec<VarId> = local.into_iter().collect();
     out.sort();
     out
-}
-
-/// The expressions a statement evaluates itself (not those of nested statement blocks).
-fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
-    match s {
-        Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => vec![e],
-        Stmt::Store { array, indices, value, .. } => std::iter::once(array).chain(indices).chain(std::iter::once(value)).collect(),
-        Stmt::If { cond, .. } | Stmt::While { cond, .. } => vec![cond],
-        Stmt::ForRange { start, stop, step, .. } => vec![start, stop, step],
-        Stmt::Print(items) => items.iter().collect(),
-        Stmt::MapInto { target, inputs, body } => std::iter::once(target).chain(inputs).chain(std::iter::once(body)).collect(),
-        Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => vec![],
-    }
-}
-
-fn stmt_blocks(s: &Stmt) -> Vec<&Block> {
-    match s {
-        Stmt::If { then_body, else_body, .. } => vec![then_body, else_body],
-        Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => vec![body, orelse],
-        _ => vec![],
-    }
 }
 
 fn visit_expr_blocks(e: &Expr, f: &mut dyn FnMut(&Block)) {
@@ -159,8 +138,8 @@ impl Uses<'_> {
                 if let Stmt::Assign(v, _) | Stmt::ForRange { var: v, .. } = other {
                     self.escaped.insert(*v);
                 }
-                stmt_exprs(other).into_iter().for_each(|e| self.expr(e));
-                stmt_blocks(other).into_iter().for_each(|b| self.block(b));
+                other.exprs().into_iter().for_each(|e| self.expr(e));
+                other.blocks().into_iter().for_each(|b| self.block(b));
             }
         }
     }
@@ -354,10 +333,10 @@ pub fn assigned_vars(b: &Block, out: &mut HashSet<VarId>) {
             }
             _ => {}
         }
-        for e in stmt_exprs(s) {
+        for e in s.exprs() {
             visit_expr_blocks(e, &mut |inner| assigned_vars(inner, out));
         }
-        for inner in stmt_blocks(s) {
+        for inner in s.blocks() {
             assigned_vars(inner, out);
         }
     }

@@ -55,7 +55,7 @@ fn allocating_functions(funcs: &[&Function]) -> HashSet<String> {
 
 fn body_allocates(b: &[Stmt], calls_allocating: &dyn Fn(&str) -> bool) -> bool {
     let mut found = false;
-    walk_stmts(b, &mut |s| found |= stmt_exprs(s).into_iter().any(|e| allocates(e, calls_allocating)));
+    walk_stmts(b, &mut |s| found |= s.exprs().into_iter().any(|e| allocates(e, calls_allocating)));
     found
 }
 
@@ -180,18 +180,10 @@ fn block_local(e: &Expr, v: VarId) -> bool {
 fn walk_stmts(b: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
     for s in b {
         f(s);
-        match s {
-            Stmt::If { then_body, else_body, .. } => {
-                walk_stmts(then_body, f);
-                walk_stmts(else_body, f);
-            }
-            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
-                walk_stmts(body, f);
-                walk_stmts(orelse, f);
-            }
-            _ => {}
+        for inner in s.blocks() {
+            walk_stmts(inner, f);
         }
-        for e in stmt_exprs(s) {
+        for e in s.exprs() {
             walk_blocks(e, f);
         }
     }
@@ -203,18 +195,6 @@ fn walk_blocks(e: &Expr, f: &mut dyn FnMut(&Stmt)) {
     }
     for c in e.children() {
         walk_blocks(c, f);
-    }
-}
-
-fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
-    match s {
-        Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => vec![e],
-        Stmt::Store { array, indices, value, .. } => std::iter::once(array).chain(indices).chain(std::iter::once(value)).collect(),
-        Stmt::If { cond, .. } | Stmt::While { cond, .. } => vec![cond],
-        Stmt::ForRange { start, stop, step, .. } => vec![start, stop, step],
-        Stmt::Print(items) => items.iter().collect(),
-        Stmt::MapInto { target, inputs, body } => std::iter::once(target).chain(inputs).chain(std::iter::once(body)).collect(),
-        Stmt::Break | Stmt::Continue | Stmt::Raise { .. } => vec![],
     }
 }
 
@@ -233,12 +213,8 @@ fn count_in(b: &[Stmt], v: VarId) -> usize {
         if let Stmt::Assign(w, _) | Stmt::ForRange { var: w, .. } = s {
             n += usize::from(*w == v);
         }
-        n += stmt_exprs(s).into_iter().map(|e| count_expr(e, v)).sum::<usize>();
-        n += match s {
-            Stmt::If { then_body, else_body, .. } => count_in(then_body, v) + count_in(else_body, v),
-            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => count_in(body, v) + count_in(orelse, v),
-            _ => 0,
-        };
+        n += s.exprs().into_iter().map(|e| count_expr(e, v)).sum::<usize>();
+        n += s.blocks().into_iter().map(|inner| count_in(inner, v)).sum::<usize>();
     }
     n
 }
