@@ -377,6 +377,32 @@ impl Stmt {
     }
 }
 
+/// Visit every call (`ExprKind::Call`: symbol and arguments) in a block, nested ones too.
+pub fn for_each_call_mut(b: &mut Block, f: &mut dyn FnMut(&mut String, &mut Vec<Expr>)) {
+    fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut String, &mut Vec<Expr>)) {
+        if let ExprKind::Call(symbol, args) = &mut e.kind {
+            f(symbol, args);
+        }
+        for c in e.children_mut() {
+            expr(c, f);
+        }
+    }
+    for s in b.iter_mut() {
+        match s {
+            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => expr(e, f),
+            Stmt::If { then_body, else_body, .. } => {
+                for_each_call_mut(then_body, f);
+                for_each_call_mut(else_body, f);
+            }
+            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
+                for_each_call_mut(body, f);
+                for_each_call_mut(orelse, f);
+            }
+            _ => {}
+        }
+    }
+}
+
 impl BinOp {
     pub fn symbol(self) -> &'static str {
         match self {

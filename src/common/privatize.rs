@@ -295,30 +295,11 @@ fn is_uniform(e: &Expr, uniform: &HashSet<VarId>) -> bool {
 }
 
 fn append_call_args(b: &mut Block, symbol: &str, extra: &[Expr]) {
-    fn expr(e: &mut Expr, symbol: &str, extra: &[Expr]) {
-        if let ExprKind::Call(s, args) = &mut e.kind {
-            if s == symbol {
-                args.extend(extra.iter().cloned());
-            }
+    crate::common::ir::for_each_call_mut(b, &mut |callee, args| {
+        if callee == symbol {
+            args.extend(extra.iter().cloned());
         }
-        for c in e.children_mut() {
-            expr(c, symbol, extra);
-        }
-    }
-    for s in b.iter_mut() {
-        match s {
-            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => expr(e, symbol, extra),
-            Stmt::If { then_body, else_body, .. } => {
-                append_call_args(then_body, symbol, extra);
-                append_call_args(else_body, symbol, extra);
-            }
-            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
-                append_call_args(body, symbol, extra);
-                append_call_args(orelse, symbol, extra);
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 /// Variables a function assigns anywhere (parameters it never assigns keep their value).

@@ -105,30 +105,11 @@ pub fn to_host(kernel: &Function, source: &SourceFile) -> Result<Lowered, Diagno
 }
 
 fn rename_calls(b: &mut Block, from: &str, to: &str) {
-    fn expr(e: &mut Expr, from: &str, to: &str) {
-        if let ExprKind::Call(symbol, _) = &mut e.kind {
-            if symbol == from {
-                *symbol = to.to_string();
-            }
+    crate::common::ir::for_each_call_mut(b, &mut |symbol, _| {
+        if symbol == from {
+            *symbol = to.to_string();
         }
-        for c in e.children_mut() {
-            expr(c, from, to);
-        }
-    }
-    for s in b.iter_mut() {
-        match s {
-            Stmt::Assign(_, e) | Stmt::Eval(e) | Stmt::Return(e) => expr(e, from, to),
-            Stmt::If { then_body, else_body, .. } => {
-                rename_calls(then_body, from, to);
-                rename_calls(else_body, from, to);
-            }
-            Stmt::While { body, orelse, .. } | Stmt::ForRange { body, orelse, .. } => {
-                rename_calls(body, from, to);
-                rename_calls(orelse, from, to);
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 fn without_barriers(kernel: &Function) -> Result<Lowered, Diagnostic> {
