@@ -640,32 +640,16 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
 
     /// Call a runtime helper `void f(double..., double* out)` computing a complex value.
     pub fn complex_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type) -> R<BasicValueEnum<'ctx>> {
-        self.host_only(name)?;
-        let f64t = self.ctx.f64_type();
-        let mut args: Vec<BasicMetadataValueEnum> = vec![];
-        for p in parts {
-            args.push(self.builder.build_float_ext(*p, f64t, "w").map_err(ie)?.into());
-        }
-        let out = self.entry_alloca((f64t.array_type(2)).into(), "cout")?;
-        args.push(out.into());
-        let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = parts.iter().map(|_| f64t.into()).collect();
-        params.push(self.ctx.ptr_type(AddressSpace::default()).into());
-        let fn_ty = self.ctx.void_type().fn_type(&params, false);
-        let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));
-        self.builder.build_call(f, &args, "").map_err(ie)?;
-        let arr = self.builder.build_load(f64t.array_type(2), out, "c").map_err(ie)?.into_array_value();
-        let re = self.builder.build_extract_value(arr, 0, "re").map_err(ie)?.into_float_value();
-        let im = self.builder.build_extract_value(arr, 1, "im").map_err(ie)?.into_float_value();
-        let part = result.scalar().unwrap().real_part();
-        let pt = self.ty(&Type::Scalar(part)).into_float_type();
-        let re = self.builder.build_float_cast(re, pt, "re").map_err(ie)?;
-        let im = self.builder.build_float_cast(im, pt, "im").map_err(ie)?;
-        self.complex_value(result, re, im)
+        self.complex_helper(name, parts, result, false)
     }
 
     /// Call a cmath helper `i64 f(double..., double* out)` (complex_math.rs): its status is
     /// CPython's errno, raised as ValueError (EDOM) or OverflowError (ERANGE).
     pub fn cmath_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type) -> R<BasicValueEnum<'ctx>> {
+        self.complex_helper(name, parts, result, true)
+    }
+
+    fn complex_helper(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type, with_errno: bool) -> R<BasicValueEnum<'ctx>> {
         self.host_only(name)?;
         let f64t = self.ctx.f64_type();
         let i64t = self.ctx.i64_type();
@@ -677,13 +661,16 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         args.push(out.into());
         let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = parts.iter().map(|_| f64t.into()).collect();
         params.push(self.ctx.ptr_type(AddressSpace::default()).into());
-        let fn_ty = i64t.fn_type(&params, false);
+        let fn_ty = if with_errno { i64t.fn_type(&params, false) } else { self.ctx.void_type().fn_type(&params, false) };
         let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));
-        let status = self.builder.build_call(f, &args, "errno").map_err(ie)?.try_as_basic_value().basic().unwrap().into_int_value();
-        let edom = self.builder.build_int_compare(IntPredicate::EQ, status, i64t.const_int(1, false), "edom").map_err(ie)?;
-        self.raise_if(edom, "ValueError", "math domain error")?;
-        let erange = self.builder.build_int_compare(IntPredicate::EQ, status, i64t.const_int(2, false), "erange").map_err(ie)?;
-        self.raise_if(erange, "OverflowError", "math range error")?;
+        let call = self.builder.build_call(f, &args, "").map_err(ie)?;
+        if with_errno {
+            let status = call.try_as_basic_value().basic().unwrap().into_int_value();
+            let edom = self.builder.build_int_compare(IntPredicate::EQ, status, i64t.const_int(1, false), "edom").map_err(ie)?;
+            self.raise_if(edom, "ValueError", "math domain error")?;
+            let erange = self.builder.build_int_compare(IntPredicate::EQ, status, i64t.const_int(2, false), "erange").map_err(ie)?;
+            self.raise_if(erange, "OverflowError", "math range error")?;
+        }
         let arr = self.builder.build_load(f64t.array_type(2), out, "c").map_err(ie)?.into_array_value();
         let re = self.builder.build_extract_value(arr, 0, "re").map_err(ie)?.into_float_value();
         let im = self.builder.build_extract_value(arr, 1, "im").map_err(ie)?.into_float_value();
