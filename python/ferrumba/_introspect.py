@@ -160,6 +160,8 @@ def describe(value):
     if isinstance(value, types.ModuleType):
         if value.__name__ in _KNOWN_MODULES:
             return ("module", value.__name__)
+        if value.__name__ == "ferrumba._native":
+            return ("module", "native")
         if value.__name__ in ("ferrumba.cuda", "numba.cuda"):
             return ("module", "cuda")
         if value.__name__ in ("ferrumba", "numba", "ferrumba.types", "numba.types", "numba.core.types"):
@@ -190,6 +192,8 @@ def describe(value):
             return ("exception", value.__name__)
         # Other classes are named by module path; the dispatcher imports them to raise.
         return ("exception", f"{value.__module__}:{value.__qualname__}")
+    if getattr(value, "__module__", None) == "ferrumba._native" and callable(value):
+        return ("function", "native." + value.__name__)
     path = _function_path(value) if callable(value) else None
     if path is not None:
         return ("function", path)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import types
+from . import _native, types
 from .extending import overload, overload_method, register_jitable
 
 def _is_array(a):
@@ -931,85 +931,67 @@ def _identity(n, dtype=None):
 
 
 # ---- sorting and searching ---------------------------------------------------------------
-
-@register_jitable
-def _merge_sort_indices(keys, order, scratch, lo, hi):
-    """Stable bottom-up merge sort of order[lo:hi] by keys (NaN last, as NumPy sorts)."""
-    width = 1
-    n = hi - lo
-    while width < n:
-        start = lo
-        while start < hi:
-            mid = min(start + width, hi)
-            end = min(start + 2 * width, hi)
-            i = start
-            j = mid
-            k = start
-            while i < mid and j < end:
-                a = keys[order[i]]
-                b = keys[order[j]]
-                # b goes first only when strictly smaller (stability), NaN sorts last.
-                if b < a or (a != a and b == b):
-                    scratch[k] = order[j]
-                    j += 1
-                else:
-                    scratch[k] = order[i]
-                    i += 1
-                k += 1
-            while i < mid:
-                scratch[k] = order[i]
-                i += 1
-                k += 1
-            while j < end:
-                scratch[k] = order[j]
-                j += 1
-                k += 1
-            start = end
-        for t in range(lo, hi):
-            order[t] = scratch[t]
-        width *= 2
-
-
-@register_jitable
-def _argsort_flat(flat):
-    n = flat.size
-    order = np.arange(n)
-    scratch = np.empty(n, dtype=np.int64)
-    _merge_sort_indices(flat, order, scratch, 0, n)
-    return order
-
+#
+# Real numbers sort in the runtime (`_native`, Rust's pdqsort/driftsort: measured 4x faster
+# than a quicksort in the compiled subset); complex numbers here, in NumPy's order.
 
 def _array_1d(a):
     return _is_array(a) and a.ndim == 1
 
 
-@overload(np.argsort)
-@overload_method(types.Array, "argsort")
-def _argsort(a, axis=None, kind=None):
-    if not _array_1d(a):
+@overload(np.ascontiguousarray)
+def _ascontiguousarray(a):
+    if not _is_array(a):
         return None
+    if a.ndim == 0:
+        # NumPy gives at least one dimension here.
+        return lambda a: a.reshape(1)
+    if a.layout == "C":
+        return lambda a: a
+    return lambda a: a.copy()
 
-    def impl(a, axis=-1, kind=None):
-        return _argsort_flat(a)
 
-    return impl
+@overload(np.asfortranarray)
+def _asfortranarray(a):
+    if not _is_array(a):
+        return None
+    if a.ndim == 0:
+        return lambda a: a.reshape(1)
+    if a.layout == "F" or (a.ndim == 1 and a.layout == "C"):
+        return lambda a: a
+    return lambda a: a.T.copy().T
+
+
+_SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
 
 
 @register_jitable
-def _before(x, y):
-    """x sorts before y: numbers ascending, NaN last (as NumPy sorts)."""
-    return x < y or (y != y and x == x)
+def _complex_before(x, y):
+    """x sorts before y in NumPy's complex order (npysort's CLT): numbers with a NaN part
+    after all others, in the classes R+Rj, R+nanj, nan+Rj, nan+nanj, each ordered by its
+    non-NaN parts."""
+    xr = x.real
+    xi = x.imag
+    yr = y.real
+    yi = y.imag
+    if xr < yr:
+        return xi == xi or yi != yi
+    if xr > yr:
+        return yi != yi and xi == xi
+    if xr == yr or (xr != xr and yr != yr):
+        return xi < yi or (yi != yi and xi == xi)
+    return yr != yr
 
 
 @register_jitable
-def _quicksort(v):
-    """Sort a 1-d array in place: quicksort with median-of-three pivots, an explicit stack
-    (the smaller side first, so it stays small) and insertion sort for short runs."""
+def _complex_quicksort(v):
+    """Sort a 1-d complex array in place: quicksort with median-of-three pivots, an
+    explicit stack (the smaller side first, so it stays small) and insertion sort for
+    short runs."""
     n = v.size
     if n < 2:
         return
     stack = np.empty(128, dtype=np.int64)
-    top = 0
     stack[0] = 0
     stack[1] = n - 1
     top = 2
@@ -1019,33 +1001,24 @@ def _quicksort(v):
         hi = stack[top + 1]
         while hi - lo > 16:
             mid = (lo + hi) // 2
-            if _before(v[mid], v[lo]):
-                t = v[mid]
-                v[mid] = v[lo]
-                v[lo] = t
-            if _before(v[hi], v[lo]):
-                t = v[hi]
-                v[hi] = v[lo]
-                v[lo] = t
-            if _before(v[hi], v[mid]):
-                t = v[hi]
-                v[hi] = v[mid]
-                v[mid] = t
+            if _complex_before(v[mid], v[lo]):
+                v[mid], v[lo] = v[lo], v[mid]
+            if _complex_before(v[hi], v[lo]):
+                v[hi], v[lo] = v[lo], v[hi]
+            if _complex_before(v[hi], v[mid]):
+                v[hi], v[mid] = v[mid], v[hi]
             pivot = v[mid]
             i = lo
             j = hi
             while i <= j:
-                while _before(v[i], pivot):
+                while _complex_before(v[i], pivot):
                     i += 1
-                while _before(pivot, v[j]):
+                while _complex_before(pivot, v[j]):
                     j -= 1
                 if i <= j:
-                    t = v[i]
-                    v[i] = v[j]
-                    v[j] = t
+                    v[i], v[j] = v[j], v[i]
                     i += 1
                     j -= 1
-            # Recurse (via the stack) into the larger side later, loop on the smaller.
             if j - lo < hi - i:
                 if i < hi:
                     stack[top] = i
@@ -1061,20 +1034,97 @@ def _quicksort(v):
         for k in range(lo + 1, hi + 1):
             x = v[k]
             m = k - 1
-            while m >= lo and _before(x, v[m]):
+            while m >= lo and _complex_before(x, v[m]):
                 v[m + 1] = v[m]
                 m -= 1
             v[m + 1] = x
 
 
+@register_jitable
+def _complex_argsort(keys, out):
+    """Stable bottom-up merge sort of the indices of the 1-d complex array `keys` into
+    the int64 array `out`."""
+    n = keys.size
+    order = np.arange(n)
+    scratch = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        start = 0
+        while start < n:
+            mid = min(start + width, n)
+            end = min(start + 2 * width, n)
+            i = start
+            j = mid
+            k = start
+            while i < mid and j < end:
+                # The right run's element goes first only when strictly before (stability).
+                if _complex_before(keys[order[j]], keys[order[i]]):
+                    scratch[k] = order[j]
+                    j += 1
+                else:
+                    scratch[k] = order[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                scratch[k] = order[i]
+                i += 1
+                k += 1
+            while j < end:
+                scratch[k] = order[j]
+                j += 1
+                k += 1
+            start = end
+        for t in range(n):
+            order[t] = scratch[t]
+        width *= 2
+    for t in range(n):
+        out[t] = order[t]
+
+
+def _sort_kernels(a):
+    """(in-place sort, argsort into an int64 array) for 1-d lines of a's dtype."""
+    if isinstance(a.dtype, types.Complex):
+        return _complex_quicksort, _complex_argsort
+    return _native.sort, _native.argsort
+
+
+def _sort_arguments_ok(a, axis, kind):
+    kind_ok = kind is None or isinstance(kind, types.NoneType) or (
+        isinstance(kind, types.StringLiteral) and kind.literal_value in _SORT_KINDS)
+    axis_ok = axis is None or isinstance(axis, (types.Integer, types.NoneType))
+    return _is_array(a) and kind_ok and axis_ok
+
+
 @overload(np.sort)
 def _sort(a, axis=None, kind=None):
-    if not _array_1d(a):
+    if not _sort_arguments_ok(a, axis, kind):
         return None
+    sort_line = _sort_kernels(a)[0]
+    if isinstance(axis, types.NoneType):
+
+        def flat(a, axis=-1, kind=None):
+            out = a.flatten()
+            sort_line(out)
+            return out
+
+        return flat
+
+    if a.ndim == 1:
+
+        def line(a, axis=-1, kind=None):
+            _normalize_axis(axis, 1)
+            out = a.copy()
+            sort_line(out)
+            return out
+
+        return line
 
     def impl(a, axis=-1, kind=None):
         out = a.copy()
-        _quicksort(out)
+        lines = _as_3d(out, _normalize_axis(axis, a.ndim))
+        for o in range(lines.shape[0]):
+            for i in range(lines.shape[2]):
+                sort_line(lines[o, :, i])
         return out
 
     return impl
@@ -1082,11 +1132,65 @@ def _sort(a, axis=None, kind=None):
 
 @overload_method(types.Array, "sort")
 def _sort_in_place(a, axis=None, kind=None):
-    if not _array_1d(a) or a.readonly:
+    if not _sort_arguments_ok(a, axis, kind) or a.readonly or isinstance(axis, types.NoneType):
         return None
+    sort_line = _sort_kernels(a)[0]
+
+    if a.ndim == 1:
+
+        def line(a, axis=-1, kind=None):
+            _normalize_axis(axis, 1)
+            sort_line(a)
+
+        return line
 
     def impl(a, axis=-1, kind=None):
-        _quicksort(a)
+        # Each line of a along the axis, sorted in a contiguous buffer and written back.
+        buffer = a.copy()
+        lines = _as_3d(buffer, _normalize_axis(axis, a.ndim))
+        for o in range(lines.shape[0]):
+            for i in range(lines.shape[2]):
+                sort_line(lines[o, :, i])
+        a[...] = buffer
+
+    return impl
+
+
+@overload(np.argsort)
+@overload_method(types.Array, "argsort")
+def _argsort(a, axis=None, kind=None):
+    if not _sort_arguments_ok(a, axis, kind):
+        return None
+    argsort_line = _sort_kernels(a)[1]
+    if isinstance(axis, types.NoneType):
+
+        def flat(a, axis=-1, kind=None):
+            keys = a.flatten()
+            order = np.empty(keys.size, dtype=np.int64)
+            argsort_line(keys, order)
+            return order
+
+        return flat
+
+    if a.ndim == 1:
+
+        def line(a, axis=-1, kind=None):
+            _normalize_axis(axis, 1)
+            order = np.empty(a.size, dtype=np.int64)
+            argsort_line(a, order)
+            return order
+
+        return line
+
+    def impl(a, axis=-1, kind=None):
+        order = np.empty(a.shape, dtype=np.int64)
+        ax = _normalize_axis(axis, a.ndim)
+        keys = _as_3d(a, ax)
+        lines = _as_3d(order, ax)
+        for o in range(keys.shape[0]):
+            for i in range(keys.shape[2]):
+                argsort_line(keys[o, :, i], lines[o, :, i])
+        return order
 
     return impl
 
@@ -1102,9 +1206,11 @@ def _unique(ar):
     if not _is_array(ar):
         return None
 
+    sort_flat = _sort_kernels(ar)[0]
+
     def impl(ar):
         s = ar.flatten()
-        _quicksort(s)
+        sort_flat(s)
         n = s.size
         count = 0
         for i in range(n):
@@ -1121,37 +1227,58 @@ def _unique(ar):
     return impl
 
 
+@register_jitable
+def _real_before(x, y):
+    """x sorts before y: numbers ascending, NaN last (NumPy's order for real numbers)."""
+    return x < y or (y != y and x == x)
+
+
 @overload(np.searchsorted)
 def _searchsorted(a, v, side=None):
+    """Binary search in NumPy's sort order (NaN last; complex as np.sort orders it)."""
     if not _array_1d(a):
         return None
+    if side is None or isinstance(side, types.NoneType):
+        right = False
+    elif isinstance(side, types.StringLiteral) and side.literal_value in ("left", "right"):
+        right = side.literal_value == "right"
+    else:
+        return None
+    complex_keys = isinstance(a.dtype, types.Complex) or (_is_array(v) and isinstance(v.dtype, types.Complex)) or isinstance(v, types.Complex)
+    before = _complex_before if complex_keys else _real_before
+
+    @register_jitable
+    def insertion_point(a, x):
+        lo = 0
+        hi = a.size
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            # left: the first place with x <= a[mid]; right: the first with x < a[mid].
+            goes_right = not before(x, a[mid]) if right else before(a[mid], x)
+            if goes_right:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    if _is_array(v) and v.ndim == 0:
+        # NumPy answers a 0-d array of needles with a scalar.
+        return lambda a, v, side="left": insertion_point(a, v.ravel()[0])
     if _is_array(v):
-        def impl_many(a, v, side=None):
+
+        def impl_many(a, v, side="left"):
             flat = v.ravel()
             out = np.empty(flat.size, dtype=np.int64)
             for k in range(flat.size):
-                out[k] = _bisect_left(a, flat[k])
+                out[k] = insertion_point(a, flat[k])
             return out.reshape(v.shape)
 
         return impl_many
 
-    def impl(a, v, side=None):
-        return _bisect_left(a, v)
+    def impl(a, v, side="left"):
+        return insertion_point(a, v)
 
     return impl
-
-
-@register_jitable
-def _bisect_left(a, x):
-    lo = 0
-    hi = a.size
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if a[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 @overload(np.median)
@@ -1171,13 +1298,14 @@ def _median_whole(a):
         n = flat.size
         if n == 0:
             return np.nan
-        order = _argsort_flat(flat)
-        if flat[order[n - 1]] != flat[order[n - 1]]:
+        s = flat.copy()
+        _native.sort(s)
+        if s[n - 1] != s[n - 1]:
             return np.nan
         half = n // 2
         if n % 2 == 1:
-            return flat[order[half]] * 1.0
-        return (flat[order[half - 1]] + flat[order[half]]) / 2.0
+            return s[half] * 1.0
+        return (s[half - 1] * 1.0 + s[half] * 1.0) / 2.0
 
     return impl
 

@@ -133,6 +133,7 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
             return Ok(Value::DType(Scalar::from_name(d).expect("dtype table and Scalar::from_name agree")))
         }
         ("numpy", "bool") => return Ok(Value::DType(Scalar::Bool)),
+        ("native", "sort" | "argsort") => return Ok(Value::Func(format!("native.{attr}"))),
         _ => {}
     }
     let known = match module {
@@ -575,6 +576,7 @@ impl<'a> Typer<'a> {
             }
             ("cmath", f) => self.cmath(f, args, span),
             ("operator", f) => self.operator_call(f, args, span),
+            ("native", f) => self.native_call(f, args, span),
             _ => Err(Diagnostic::typing("unsupported-function", format!("'{}' is not supported in compiled code", path.trim_start_matches("builtins.")), span)
                 .with_hint("see the README for the supported builtins and math functions")),
         }
@@ -943,5 +945,28 @@ fn list_as_tuple(e: &ast::Expr) -> ast::Expr {
     match e {
         ast::Expr::List(l) => ast::Expr::Tuple(ast::ExprTuple { elts: l.elts.iter().map(list_as_tuple).collect(), ctx: l.ctx.clone(), range: l.range }),
         other => other.clone(),
+    }
+}
+
+impl<'a> Typer<'a> {
+    /// `ferrumba._native.sort(a)` (in place) and `argsort(a, out)`: the NumPy library's
+    /// hooks into the runtime's sorting kernels, for 1-d arrays of real numbers.
+    fn native_call(&mut self, name: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
+        let mut exprs = vec![];
+        for a in args {
+            exprs.push(self.as_rt(a, span)?);
+        }
+        let sortable = |e: &Expr| e.ty.array().is_some_and(|a| a.ndim == 1 && !a.dtype.is_complex());
+        let ok = match (name, exprs.as_slice()) {
+            ("sort", [a]) => sortable(a) && !a.ty.array().is_some_and(|t| t.readonly),
+            ("argsort", [a, out]) => sortable(a) && out.ty.array().is_some_and(|t| t.ndim == 1 && t.dtype == Scalar::I64 && !t.readonly),
+            _ => false,
+        };
+        if !ok {
+            let types: Vec<String> = exprs.iter().map(|e| e.ty.to_string()).collect();
+            return Err(Diagnostic::internal(format!("ferrumba._native.{name} called with ({})", types.join(", "))));
+        }
+        let name: &'static str = if name == "sort" { "sort" } else { "argsort" };
+        Ok(Value::Rt(Expr::new(ExprKind::Math(name, exprs), Type::NoneType, span)))
     }
 }

@@ -177,6 +177,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             "array_min" | "array_max" => return self.array_extreme(name, vals[0], tys[0]),
             "gemm" => return self.gemm(vals, tys),
+            "sort" | "argsort" => return self.native_sort(name, vals, tys),
             "rand_seed" => {
                 self.call_runtime_void("ferrumba_rt_rand_seed", &[vals[0]])?;
                 return Ok(self.ctx.const_struct(&[], false).into());
@@ -304,6 +305,21 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let name = if dtype == Scalar::F32 { "ferrumba_rt_gemm_f32" } else { "ferrumba_rt_gemm_f64" };
         let args: Vec<BasicValueEnum> = vec![m.into(), k.into(), n.into(), pa.into(), rsa.into(), csa.into(), pb.into(), rsb.into(), csb.into(), pc.into(), rsc.into(), csc.into()];
         self.call_runtime_void(name, &args)?;
+        Ok(self.ctx.const_struct(&[], false).into())
+    }
+
+    /// `ferrumba._native.sort(a)` / `argsort(a, out)`: the runtime's sorting kernels
+    /// (`src/cpu/sorting.rs`) over 1-d arrays of any stride.
+    fn native_sort(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], tys: &[&Type]) -> R<BasicValueEnum<'ctx>> {
+        let dtype = tys[0].array().expect("sort of an array").dtype;
+        let dtype_name = if dtype == Scalar::Bool { "uint8" } else { dtype.name() };
+        let (data, dims, strides) = self.array_parts(vals[0], 1)?;
+        let mut args: Vec<BasicValueEnum> = vec![data.into(), dims[0].into(), strides[0].into()];
+        if name == "argsort" {
+            let (out, _, out_strides) = self.array_parts(vals[1], 1)?;
+            args.extend::<[BasicValueEnum; 2]>([out.into(), out_strides[0].into()]);
+        }
+        self.call_runtime_void(&format!("ferrumba_rt_{name}_{dtype_name}"), &args)?;
         Ok(self.ctx.const_struct(&[], false).into())
     }
 

@@ -14,5 +14,6 @@ mod lower_math;
 pub mod lower_types;
 pub mod memory;
 pub mod runtime;
+pub mod sorting;
 pub mod vectorcall;
 pub mod worker_pool;

@@ -456,6 +456,7 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_cpow", cpow as *const () as usize),
     ];
     v.extend(crate::cpu::complex_math::symbols());
+    v.extend(crate::cpu::sorting::symbols());
     v
 }
 
