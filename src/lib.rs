@@ -77,6 +77,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(compile_ptx, m)?)?;
     m.add_class::<cpu::memory::MemoryOwner>()?;
+    m.add_class::<cpu::list_python::ListStorage>()?;
     cuda::python::register(m)?;
     Ok(())
 }

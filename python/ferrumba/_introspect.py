@@ -23,12 +23,13 @@ def _load_library():
     global _LIBRARY_LOADED
     if not _LIBRARY_LOADED:
         _LIBRARY_LOADED = True
-        from . import _numpy_impl  # noqa: F401
+        from . import _list_impl, _numpy_impl  # noqa: F401
 
-_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator", "ferrumba._numpy_impl"}
+_KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "operator", "ferrumba._numpy_impl", "ferrumba._list_impl"}
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
     "enumerate", "zip", "divmod", "pow", "print", "isinstance", "getattr", "hasattr", "tuple", "sum", "any", "all",
+    "list", "sorted",
 )
 _ARRAY_DTYPES = {
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -192,6 +193,9 @@ def describe(value):
             return ("exception", value.__name__)
         # Other classes are named by module path; the dispatcher imports them to raise.
         return ("exception", f"{value.__module__}:{value.__qualname__}")
+    typed = sys.modules.get("ferrumba.typed")
+    if typed is not None and value is typed.List:
+        return ("function", "typed.List")
     if getattr(value, "__module__", None) == "ferrumba._native" and callable(value):
         return ("function", "native." + value.__name__)
     path = _function_path(value) if callable(value) else None

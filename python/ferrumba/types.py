@@ -117,6 +117,20 @@ class Array(Type):
                      self.readonly if readonly is None else readonly)
 
 
+class List(Type):
+    """A list: `reflected` for Python lists (`list(int64)`), else a `typed.List`
+    (`ListType[int64]`)."""
+
+    def __init__(self, dtype, reflected=False):
+        self.dtype = self.item_type = dtype
+        self.reflected = reflected
+        super().__init__(("list(%s)" if reflected else "ListType[%s]") % dtype)
+
+
+def ListType(item_type):
+    return List(item_type, reflected=False)
+
+
 class BaseTuple(Type):
     def __init__(self, items):
         self.types = tuple(items)
@@ -220,7 +234,7 @@ def _text_of_signature(sig):
     return str(sig)
 
 
-_TOKEN = re.compile(r"\s*(Literal\[str\]\([^()]*\)|readonly array|array|UniTuple|Tuple|OptionalType|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x])")
+_TOKEN = re.compile(r"\s*(Literal\[str\]\([^()]*\)|readonly array|array|UniTuple|Tuple|OptionalType|ListType|list|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x\[\]])")
 
 
 def from_string(text):
@@ -267,6 +281,11 @@ def from_string(text):
             inner = parse()
             take()
             return NumberClass(inner)
+        if head in ("list", "ListType"):
+            take()  # ( or [
+            inner = parse()
+            take()
+            return List(inner, reflected=head == "list")
         if head.startswith("Literal[str]("):
             return StringLiteral(head[len("Literal[str]("):-1])
         if head == "OptionalType":

@@ -326,6 +326,9 @@ impl<'a> Typer<'a> {
         if recv.ty.array().is_some() {
             return self.array_method(recv.clone(), name, args.to_vec(), kwargs.to_vec(), span);
         }
+        if matches!(recv.ty, Type::List { .. }) && kwargs.is_empty() {
+            return self.list_method(recv.clone(), name, args.to_vec(), span);
+        }
         Ok(None)
     }
 
@@ -412,7 +415,7 @@ impl<'a> Typer<'a> {
         if module == "cuda" {
             return self.cuda_call(name, args, kwargs, span);
         }
-        if !kwargs.is_empty() && !matches!((module, name), ("builtins", "enumerate")) {
+        if !kwargs.is_empty() && !matches!((module, name), ("builtins", "enumerate" | "sorted")) {
             return Err(Diagnostic::typing("unsupported", format!("'{name}' does not take keyword arguments in compiled code"), span));
         }
         match (module, name) {
@@ -441,6 +444,33 @@ impl<'a> Typer<'a> {
             }
             ("builtins", "isinstance" | "getattr" | "hasattr") => self.reflect(name, args, span),
             ("builtins", "sum" | "any" | "all") => self.fold_builtin(name, args, span),
+            ("builtins", "sorted") => {
+                let mut reverse = None;
+                for (k, v) in kwargs {
+                    match k.as_str() {
+                        "reverse" => reverse = Some(self.as_rt(v, span)?),
+                        other => return Err(Diagnostic::typing("unsupported", format!("sorted() with {other}= is not supported in compiled code"), span)),
+                    }
+                }
+                let [it] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "sorted() takes one iterable", span))?;
+                Ok(Value::Rt(self.sorted(it, reverse, span)?))
+            }
+            ("builtins", "list") => {
+                if args.len() > 1 {
+                    return Err(Diagnostic::typing("bad-arity", "list() takes at most one argument", span));
+                }
+                Ok(Value::Rt(self.list_from(args.into_iter().next(), true, span)?))
+            }
+            ("typed", "List") => {
+                if args.len() > 1 {
+                    return Err(Diagnostic::typing("bad-arity", "List() takes at most one iterable", span));
+                }
+                Ok(Value::Rt(self.list_from(args.into_iter().next(), false, span)?))
+            }
+            ("typed", "List.empty_list") => match args.as_slice() {
+                [Value::DType(s)] => Ok(Value::Rt(self.empty_list(Type::Scalar(*s), false, span))),
+                _ => Err(Diagnostic::typing("unsupported", "List.empty_list() takes one item type (a NumPy or numba scalar type) in compiled code", span)),
+            },
             ("builtins", "len") => {
                 if args.len() != 1 {
                     return Err(Diagnostic::typing("bad-arity", "len() takes exactly one argument", span));
@@ -653,6 +683,7 @@ impl<'a> Typer<'a> {
                     return Ok(self.math(name, vec![e], Type::Scalar(a.dtype), span));
                 }
                 range @ Value::Range(..) => return self.fold_builtin(which, vec![range], span),
+                Value::Rt(e) if matches!(e.ty, Type::List { .. }) => return self.fold_builtin(which, vec![Value::Rt(e)], span),
                 other => {
                     return Err(Diagnostic::typing("bad-argument", format!("{which}() of {} is not supported", describe_value(&other)), span)
                         .with_hint("pass several numbers, a tuple or an array"))
@@ -789,7 +820,7 @@ impl<'a> Typer<'a> {
                 Ok(self.math(name, vec![a, b], t, span))
             }
             ("add" | "subtract" | "multiply" | "divide" | "true_divide" | "floor_divide" | "remainder" | "mod" | "bitwise_and"
-            | "bitwise_or" | "bitwise_xor" | "left_shift" | "right_shift", 2) => {
+            | "bitwise_or" | "bitwise_xor" | "left_shift" | "right_shift" | "power", 2) => {
                 let op = match f {
                     "add" => ast::Operator::Add,
                     "subtract" => ast::Operator::Sub,
@@ -801,6 +832,7 @@ impl<'a> Typer<'a> {
                     "bitwise_or" => ast::Operator::BitOr,
                     "bitwise_xor" => ast::Operator::BitXor,
                     "left_shift" => ast::Operator::LShift,
+                    "power" => ast::Operator::Pow,
                     _ => ast::Operator::RShift,
                 };
                 let mut it = rts.into_iter();

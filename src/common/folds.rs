@@ -43,6 +43,14 @@ impl Typer<'_> {
                 let element = Box::new(move |k: Expr| Expr::new(ExprKind::ArrayGet(bx(var.clone()), vec![k]), elem.clone(), span));
                 Ok(Source::Loop { setup: vec![Stmt::Assign(tmp, e)], start: int(0), stop, step: int(1), element })
             }
+            Value::Rt(e) if matches!(e.ty, Type::List { .. }) => {
+                let Type::List { item, .. } = e.ty.clone() else { unreachable!() };
+                let tmp = self.temp("list", e.ty.clone());
+                let var = Expr::new(ExprKind::Var(tmp), e.ty.clone(), span);
+                let stop = Expr::new(ExprKind::Call("list.len".into(), vec![var.clone()]), I64, span);
+                let element = Box::new(move |k: Expr| Expr::new(ExprKind::Call("list.get".into(), vec![var.clone(), k]), (*item).clone(), span));
+                Ok(Source::Loop { setup: vec![Stmt::Assign(tmp, e)], start: int(0), stop, step: int(1), element })
+            }
             Value::Rt(e) if e.ty == Type::Range => {
                 let tmp = self.temp("range", Type::Range);
                 let var = Expr::new(ExprKind::Var(tmp), Type::Range, span);

@@ -159,6 +159,11 @@ pub fn infer_function(
             .with_hint("add a base case that returns a value without recursing"));
         }
         if let Some(v) = typer.vars.iter().find(|v| v.ty.contains_unknown()) {
+            if matches!(v.ty, Type::List { .. }) {
+                let shown = v.name.trim_start_matches('$');
+                return Err(Diagnostic::typing("untyped-list", format!("cannot infer the item type of the list '{shown}': nothing is ever added to it"), parsed.span)
+                    .with_hint("append an item to it, or create it with ferrumba.typed.List.empty_list(item_type)"));
+            }
             return Err(Diagnostic::typing(
                 "untyped-variable",
                 format!("cannot infer the type of variable '{}'", v.name),
@@ -304,6 +309,11 @@ impl<'a> Typer<'a> {
         Ok(())
     }
 
+    /// Widen variable `id` to hold `ty` (an empty list's variable, its items' type).
+    pub(crate) fn widen_var(&mut self, id: VarId, ty: &Type) {
+        let _ = self.merge_var(id, ty);
+    }
+
     /// Widen variable `id` to hold `ty` too.
     fn merge_var(&mut self, id: VarId, ty: &Type) -> Option<()> {
         let merged = unify(&self.vars[id].ty, ty)?;
@@ -429,6 +439,10 @@ impl<'a> Typer<'a> {
             S::AugAssign(a) => {
                 let current = self.rt(&a.target)?;
                 let rhs = self.rt(&a.value)?;
+                if matches!(current.ty, Type::List { .. }) && matches!(a.op, ast::Operator::Add) {
+                    out.push(self.list_augmented(current, rhs, span)?);
+                    return Ok(());
+                }
                 if current.ty.array().is_some() {
                     // `a += b` on an array updates it in place, as NumPy does.
                     let result = self.binary(a.op, current.clone(), rhs, span)?;
@@ -489,6 +503,16 @@ impl<'a> Typer<'a> {
             S::Break(_) => out.push(Stmt::Break),
             S::Continue(_) => out.push(Stmt::Continue),
             S::Pass(_) => {}
+            S::Delete(d) if d.targets.iter().all(|t| matches!(t, ast::Expr::Subscript(_))) => {
+                for t in &d.targets {
+                    let ast::Expr::Subscript(sub) = t else { unreachable!() };
+                    let base = self.rt(&sub.value)?;
+                    if !matches!(base.ty, Type::List { .. }) {
+                        return Err(Diagnostic::typing("unsupported", format!("del of an item of {} is not supported", base.ty), span));
+                    }
+                    out.push(self.list_delete(base, &sub.slice, span)?);
+                }
+            }
             S::Return(r) => {
                 let value = match &r.value {
                     Some(v) => self.rt(v)?,

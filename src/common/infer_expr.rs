@@ -82,10 +82,8 @@ impl<'a> Typer<'a> {
                 Value::Rt(self.subscript(base, &s.slice, span)?)
             }
             E::Call(c) => self.call(c, span)?,
-            E::List(_) | E::ListComp(_) => {
-                return Err(Diagnostic::typing("unsupported", "list literals are not supported yet", span)
-                    .with_hint("use a tuple, or a NumPy array passed in as an argument"))
-            }
+            E::List(l) => Value::Rt(self.list_display(&l.elts, span)?),
+            E::ListComp(lc) => Value::Rt(self.list_comprehension(lc, span)?),
             E::Dict(_) | E::Set(_) | E::DictComp(_) | E::SetComp(_) => {
                 return Err(Diagnostic::typing("unsupported", "dicts and sets are not supported yet", span))
             }
@@ -125,6 +123,7 @@ impl<'a> Typer<'a> {
                 },
             },
             Value::Rt(e) => self.rt_attribute(e, attr, span),
+            Value::Func(f) if f == "typed.List" && attr == "empty_list" => Ok(Value::Func("typed.List.empty_list".into())),
             other => Err(Diagnostic::typing("unknown-attribute", format!("{} has no attribute '{attr}' in compiled code", describe_value(&other)), span)),
         }
     }
@@ -151,6 +150,9 @@ impl<'a> Typer<'a> {
                 // when it is called.
                 _ => return Ok(Value::Method(bx(e), attr.to_string())),
             }));
+        }
+        if matches!(e.ty, Type::List { .. }) {
+            return Ok(Value::Method(bx(e), attr.to_string()));
         }
         if let Some(s) = e.ty.scalar() {
             if matches!(attr, "conjugate" | "item") {
@@ -179,6 +181,13 @@ impl<'a> Typer<'a> {
     pub(crate) fn coerce(&mut self, e: Expr, to: &Type, span: Span) -> Result<Expr, Diagnostic> {
         if &e.ty == to || e.ty == Type::Unknown || to == &Type::Unknown {
             return Ok(if &e.ty == to { e } else { Expr { ty: to.clone(), ..e } });
+        }
+        if let (Type::List { item, reflected: a }, Type::List { reflected: b, .. }) = (&e.ty, to) {
+            // A list whose items were never seen (an empty display) takes the type its
+            // variable settled on.
+            if **item == Type::Unknown && a == b {
+                return Ok(Expr { ty: to.clone(), ..e });
+            }
         }
         let ok = match (&e.ty, to) {
             (Type::Scalar(_), Type::Scalar(_)) => true,
@@ -229,7 +238,7 @@ impl<'a> Typer<'a> {
         let span = e.span;
         match &e.ty {
             Type::Scalar(Scalar::Bool) => Ok(e),
-            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::DType(_) | Type::StrLiteral(_) | Type::Unknown => {
+            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::List { .. } | Type::DType(_) | Type::StrLiteral(_) | Type::Unknown => {
                 Ok(Expr::new(ExprKind::Truth(bx(e)), BOOL, span))
             }
             Type::Array(_) => Err(Diagnostic::typing("ambiguous-truth", "the truth value of an array is ambiguous", span)
@@ -243,6 +252,9 @@ impl<'a> Typer<'a> {
         let r = self.strip_optional(r);
         if l.ty == Type::Unknown || r.ty == Type::Unknown {
             return Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span));
+        }
+        if let Some(e) = self.list_binary(op, l.clone(), r.clone(), span)? {
+            return Ok(e);
         }
         if op == ast::Operator::MatMult {
             return self.matmul(l, r, span);
@@ -355,6 +367,9 @@ impl<'a> Typer<'a> {
     /// `item in tuple`: equal to some element (elements of another kind are never equal,
     /// as in Python), evaluated left to right and stopping at the first match.
     fn contains(&mut self, item: Expr, container: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        if matches!(container.ty, Type::List { .. }) {
+            return self.library_call_in("ferrumba._list_impl", "list_contains", vec![container, item], span);
+        }
         let Type::Tuple(items) = container.ty.clone() else {
             return Err(Diagnostic::typing("unsupported-operator", format!("'in' is supported on tuples in compiled code, not on {}", container.ty), span)
                 .with_hint("for an array, use np.any(a == x)"));
@@ -485,6 +500,9 @@ impl<'a> Typer<'a> {
                 (true, _) => Expr::new(ExprKind::Unary(UnaryOp::Not, bx(is_none)), BOOL, span),
                 (false, _) => is_none,
             });
+        }
+        if let (Type::List { .. }, Type::List { .. }) = (&l.ty, &r.ty) {
+            return self.list_compare(op, l, r, span);
         }
         if matches!(op, C::In | C::NotIn) {
             let found = self.contains(l, r, span)?;
@@ -746,6 +764,7 @@ impl<'a> Typer<'a> {
                 }
                 Ok(Expr::new(ExprKind::ArrayGet(bx(base), indices), Type::Scalar(a.dtype), span))
             }
+            Type::List { .. } => self.list_subscript(base, index, span),
             Type::Unknown => Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span)),
             other => Err(Diagnostic::typing("not-subscriptable", format!("a value of type {other} cannot be indexed"), span)),
         }
@@ -813,12 +832,17 @@ impl<'a> Typer<'a> {
 
     /// Call a function of ferrumba's NumPy library (`_numpy_impl`) from the compiler itself.
     pub(crate) fn library_call(&mut self, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
-        let callee = match self.host.module_attribute("ferrumba._numpy_impl", name)? {
+        self.library_call_in("ferrumba._numpy_impl", name, args, span)
+    }
+
+    /// Call a jit-able function of one of ferrumba's library modules.
+    pub(crate) fn library_call_in(&mut self, module: &str, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, Diagnostic> {
+        let callee = match self.host.module_attribute(module, name)? {
             Some(g) => global_value(g, name, span)?,
-            None => return Err(Diagnostic::internal(format!("ferrumba._numpy_impl.{name} is missing"))),
+            None => return Err(Diagnostic::internal(format!("{module}.{name} is missing"))),
         };
         let Value::Dispatcher(id) = callee else {
-            return Err(Diagnostic::internal(format!("ferrumba._numpy_impl.{name} is not jitable")));
+            return Err(Diagnostic::internal(format!("{module}.{name} is not jitable")));
         };
         match self.call_dispatcher_value(id, args.into_iter().map(Value::Rt).collect(), vec![], span)? {
             Value::Rt(e) => Ok(e),
@@ -827,6 +851,9 @@ impl<'a> Typer<'a> {
     }
 
     pub(crate) fn store(&mut self, array: Expr, index: &ast::Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
+        if matches!(array.ty, Type::List { .. }) {
+            return self.list_store(array, index, value, span);
+        }
         let ellipsis = matches!(index, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis));
         if let (Type::Array(a), false) = (&array.ty, ellipsis || matches!(index, ast::Expr::Tuple(_) | ast::Expr::Slice(_))) {
             let i = self.rt(index)?;
@@ -882,6 +909,7 @@ impl<'a> Typer<'a> {
                 Type::Array(_) => Expr::new(ExprKind::ArrayShape(bx(e.clone()), 0), I64, span),
                 Type::Tuple(items) => Expr::new(ExprKind::Int(items.len() as i64), I64, span),
                 Type::Range => Expr::new(ExprKind::Call("range.len".into(), vec![e.clone()]), I64, span),
+                Type::List { .. } => self.list_len(e.clone(), span),
                 Type::Unknown => Expr::new(ExprKind::Int(0), I64, span),
                 other => return Err(Diagnostic::typing("not-iterable", format!("a value of type {other} is not iterable"), span)),
             },
@@ -925,6 +953,7 @@ impl<'a> Typer<'a> {
                     }
                 },
                 Type::Range => Expr::new(ExprKind::Call("range.item".into(), vec![e.clone(), i]), I64, span),
+                Type::List { .. } => self.list_get(e.clone(), i, span),
                 _ => Expr::new(ExprKind::Int(0), Type::Unknown, span),
             },
             Value::Range(a, _, c) => {

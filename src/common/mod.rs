@@ -8,6 +8,7 @@ mod folds;
 pub mod infer;
 mod infer_expr;
 mod infer_loops;
+mod lists;
 pub mod ir;
 pub mod numpy;
 pub mod parse;

@@ -211,6 +211,21 @@ fn visit_expr(e: &Expr, f: &mut dyn FnMut(&str)) {
         }
         Expr::Starred(s) => visit_expr(&s.value, f),
         Expr::List(l) => l.elts.iter().for_each(|x| visit_expr(x, f)),
+        Expr::ListComp(lc) => {
+            // The comprehension's own targets are not free names.
+            let mut targets = BTreeSet::new();
+            lc.generators.iter().for_each(|g| collect_target(&g.target, &mut targets));
+            let mut outside = |name: &str| {
+                if !targets.contains(name) {
+                    f(name)
+                }
+            };
+            visit_expr(&lc.elt, &mut outside);
+            for g in &lc.generators {
+                visit_expr(&g.iter, &mut outside);
+                g.ifs.iter().for_each(|x| visit_expr(x, &mut outside));
+            }
+        }
         Expr::Tuple(t) => t.elts.iter().for_each(|x| visit_expr(x, f)),
         Expr::Slice(s) => {
             for x in [&s.lower, &s.upper, &s.step].into_iter().flatten() {

@@ -161,6 +161,21 @@ impl Parser<'_> {
                 Type::Array(ArrayType { dtype, ndim, layout, readonly })
             }
             "range_state64" | "range_state_int64" => Type::Range,
+            "list" | "reflected" => {
+                if name == "reflected" && self.ident() != "list" {
+                    return Err("expected 'list' after 'reflected'".into());
+                }
+                self.expect(b'(')?;
+                let item = self.ty()?;
+                self.expect(b')')?;
+                Type::List { item: Box::new(item), reflected: true }
+            }
+            "ListType" => {
+                self.expect(b'[')?;
+                let item = self.ty()?;
+                self.expect(b']')?;
+                return Ok(Type::List { item: Box::new(item), reflected: false });
+            }
             "class" | "NumberClass" => {
                 self.expect(b'(')?;
                 let s = self.scalar()?;

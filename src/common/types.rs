@@ -142,6 +142,11 @@ pub enum Type {
     Tuple(Vec<Type>),
     Array(ArrayType),
     Optional(Box<Type>),
+    /// A list: `[...]` in compiled code or a Python list argument (`reflected`: it goes
+    /// back to Python as a `list`, and an argument's changes are written back), or a
+    /// `ferrumba.typed.List` (shared with Python by reference). `Unknown` items: an empty
+    /// list whose item type later appends decide.
+    List { item: Box<Type>, reflected: bool },
     /// The range object of `range(...)` when it is a value (stored or passed), not just iterated.
     Range,
     /// A NumPy scalar type used as a value (`dtype=np.float32` passed along): known at
@@ -204,6 +209,7 @@ impl Type {
             Type::Unknown => true,
             Type::Tuple(items) => items.iter().any(|t| t.contains_unknown()),
             Type::Optional(t) => t.contains_unknown(),
+            Type::List { item, .. } => item.contains_unknown(),
             _ => false,
         }
     }
@@ -237,6 +243,8 @@ impl fmt::Display for Type {
             }
             Type::Optional(t) => write!(f, "OptionalType({t})"),
             Type::Range => f.write_str("range_state64"),
+            Type::List { item, reflected: true } => write!(f, "list({item})"),
+            Type::List { item, reflected: false } => write!(f, "ListType[{item}]"),
             Type::DType(s) => write!(f, "class({})", s.name()),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s})"),
             Type::Unknown => f.write_str("undefined"),
@@ -332,6 +340,9 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Tuple(xs), Tuple(ys)) if xs.len() == ys.len() => {
             xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<Vec<_>>>().map(Tuple)
         }
+        (List { item: x, reflected: rx }, List { item: y, reflected: ry }) if rx == ry && (**x == Unknown || **y == Unknown) => {
+            Some(List { item: Box::new(if **x == Unknown { (**y).clone() } else { (**x).clone() }), reflected: *rx })
+        }
         (Array(x), Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Array(ArrayType {
             dtype: x.dtype,
             ndim: x.ndim,
@@ -376,8 +387,47 @@ pub fn slot_count(t: &Type) -> usize {
         Type::Array(a) => 3 + 2 * a.ndim as usize,
         Type::Optional(t) => 1 + slot_count(t),
         Type::Range => 3,
+        Type::List { .. } => 1,
         Type::DType(_) | Type::StrLiteral(_) => 0,
         Type::Unknown => 0,
+    }
+}
+
+/// Where a list keeps one item: its size and alignment in the LLVM layout of the item
+/// type (C struct rules; bool is one byte), and the offset of the list reference the
+/// item holds, if any. None for item types lists cannot hold yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemLayout {
+    pub size: usize,
+    pub align: usize,
+    pub owned: Option<usize>,
+}
+
+pub fn item_layout(t: &Type) -> Option<ItemLayout> {
+    let plain = |size: usize| Some(ItemLayout { size, align: size.max(1), owned: None });
+    match t {
+        Type::Scalar(s) if s.is_complex() => Some(ItemLayout { size: 2 * (s.bits() as usize / 8), align: s.bits() as usize / 8, owned: None }),
+        Type::Scalar(Scalar::Bool) => plain(1),
+        Type::Scalar(s) => plain(s.bits() as usize / 8),
+        Type::List { .. } => Some(ItemLayout { size: 8, align: 8, owned: Some(0) }),
+        Type::NoneType => Some(ItemLayout { size: 0, align: 1, owned: None }),
+        Type::Tuple(items) => {
+            let (mut size, mut align, mut owned) = (0usize, 1usize, None);
+            for it in items {
+                let l = item_layout(it)?;
+                size = size.div_ceil(l.align) * l.align;
+                if let Some(o) = l.owned {
+                    if owned.is_some() {
+                        return None;
+                    }
+                    owned = Some(size + o);
+                }
+                size += l.size;
+                align = align.max(l.align);
+            }
+            Some(ItemLayout { size: size.div_ceil(align) * align, align, owned })
+        }
+        _ => None,
     }
 }
 

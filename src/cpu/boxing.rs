@@ -6,7 +6,7 @@ use crate::common::types::{ArrayType, Layout, Scalar, Type};
 use numpy::{PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyTuple};
 use std::sync::OnceLock;
 
 const NPY_ARRAY_C_CONTIGUOUS: i32 = 0x0001;
@@ -110,6 +110,12 @@ pub fn typeof_arg(arg: &Bound<'_, PyAny>) -> PyResult<Option<Type>> {
     let me = arg.as_ptr() as usize;
     if let Some((_, s)) = numpy_scalar_types(arg.py()).iter().find(|(p, _)| *p == me) {
         return Ok(Some(Type::DType(*s)));
+    }
+    if arg.is_exact_instance_of::<PyList>() {
+        return crate::cpu::list_python::typeof_reflected(arg);
+    }
+    if let Some(t) = crate::cpu::list_python::typeof_typed_list(arg) {
+        return Ok(Some(t));
     }
     // Subclasses of int/float/bool (IntEnum members, ...) behave as their base type.
     if arg.is_instance_of::<PyBool>() {
@@ -325,6 +331,8 @@ pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<
             }
         }
         Type::DType(_) | Type::StrLiteral(_) => {}
+        Type::List { item, reflected: true } => slots.push(crate::cpu::list_python::reflected_from_python(arg, item)?),
+        Type::List { reflected: false, .. } => slots.push(crate::cpu::list_python::typed_list_pointer(arg)?),
         Type::Range => {
             for attr in ["start", "stop", "step"] {
                 slots.push(arg.getattr(attr)?.extract::<i64>()? as u64);
@@ -397,6 +405,14 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             py.import("numpy")?.getattr(name)?.unbind()
         }
         Type::StrLiteral(s) => pyo3::types::PyString::new(py, s).into_any().unbind(),
+        Type::List { item, reflected } => {
+            let mi = next() as *mut crate::cpu::memory::MemInfo;
+            if *reflected {
+                crate::cpu::list_python::reflected_to_python(py, item, mi)?
+            } else {
+                crate::cpu::list_python::typed_list(py, mi, item)?
+            }
+        }
         Type::Range => {
             let (a, b, c) = (next() as i64, next() as i64, next() as i64);
             py.import("builtins")?.getattr("range")?.call1((a, b, c))?.unbind()

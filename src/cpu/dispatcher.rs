@@ -28,6 +28,21 @@ pub struct Overload {
     /// Bit i: parameter i was omitted and compiled as its (constant) default value, as
     /// Numba's `Omitted` type does; such an overload serves only calls that omit it.
     omitted: u64,
+    /// Reflected list parameters (index, slot, item type): written back after the call.
+    reflected: Vec<(usize, usize, Type)>,
+}
+
+/// Where the reflected list parameters' native copies are in the argument slots.
+fn reflected_params(args: &[Type]) -> Vec<(usize, usize, Type)> {
+    let mut out = vec![];
+    let mut slot = 0;
+    for (i, t) in args.iter().enumerate() {
+        if let Type::List { item, reflected: true } = t {
+            out.push((i, slot, (**item).clone()));
+        }
+        slot += crate::common::types::slot_count(t);
+    }
+    out
 }
 
 #[pyclass(module = "ferrumba._core", dict, weakref, frozen, subclass)]
@@ -218,7 +233,7 @@ impl Dispatcher {
         };
         let mut slots = SlotBuf::new();
         let ov = self.select_overload(py, args, &mut slots, omitted)?;
-        self.run(py, &ov, &slots)
+        self.run(py, &ov, &slots, &|i| args.get_item(i).ok())
     }
 
     /// The specialization for `args` (compiling one if needed), with the arguments unboxed
@@ -278,7 +293,7 @@ impl Dispatcher {
             }
             found
         }?;
-        Some(self.run(py, &found, &slots))
+        Some(self.run(py, &found, &slots, &|i| args.get(i).map(|&a| unsafe { Bound::from_borrowed_ptr(py, a) })))
     }
 
     /// Fill in keyword arguments and defaults, with Python's error messages; also says which
@@ -418,6 +433,7 @@ impl Dispatcher {
                 ret_slots: slot_count(&unit.entry.ret),
                 private,
                 omitted,
+                reflected: reflected_params(types),
             })
         }));
         let ov = match compiled {
@@ -437,7 +453,7 @@ impl Dispatcher {
         Ok(ov)
     }
 
-    fn run(&self, py: Python<'_>, ov: &Overload, slots: &SlotBuf) -> PyResult<Py<PyAny>> {
+    fn run<'py>(&self, py: Python<'py>, ov: &Overload, slots: &SlotBuf, arg_at: &dyn Fn(usize) -> Option<Bound<'py, PyAny>>) -> PyResult<Py<PyAny>> {
         let mut ret = [0u64; 16];
         let mut ret_vec;
         let ret_buf: &mut [u64] = if ov.ret_slots <= ret.len() {
@@ -460,6 +476,15 @@ impl Dispatcher {
             let mut pos = 0;
             box_value(py, &ov.ret, ret_buf, &mut pos)
         };
+        // Changes to reflected lists show in the Python lists, even when the call raised.
+        let mut result = result;
+        for (i, slot, item) in &ov.reflected {
+            if let Some(obj) = arg_at(*i) {
+                if let Err(e) = crate::cpu::list_python::reflect_back(py, &obj, item, slots.as_slice()[*slot]) {
+                    result = Err(e);
+                }
+            }
+        }
         // After boxing (which takes references to escaping arrays), free the rest.
         crate::cpu::memory::release_arena();
         result

@@ -596,6 +596,10 @@ fn unpack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<
             }
             agg.into()
         }
+        Type::List { .. } => {
+            let v = next(b)?;
+            b.build_int_to_ptr(v, ctx.ptr_type(AddressSpace::default()), "list").map_err(ie)?.into()
+        }
     })
 }
 
@@ -667,6 +671,7 @@ fn pack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
                 put(b, b.build_extract_value(sv, k, "r").map_err(ie)?.into_int_value())?;
             }
         }
+        Type::List { .. } => put(b, b.build_ptr_to_int(v.into_pointer_value(), i64t, "list").map_err(ie)?)?,
     }
     Ok(())
 }

@@ -372,6 +372,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 let n = self.range_len(v)?;
                 self.builder.build_int_compare(IntPredicate::SGT, n, self.i64c(0), "truth").map_err(ie)?
             }
+            Type::List { .. } => {
+                let n = self.call_runtime("ferrumba_rt_list_len", self.ctx.i64_type().into(), &[v])?.into_int_value();
+                self.builder.build_int_compare(IntPredicate::SGT, n, self.i64c(0), "truth").map_err(ie)?
+            }
             Type::Array(_) => return Err(crate::common::diagnostic::Diagnostic::internal("truth value of an array reached lowering")),
         })
     }
@@ -723,6 +727,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let mut vals = vec![];
         for a in args {
             vals.push(self.expr(a)?);
+        }
+        let arg_types: Vec<&Type> = args.iter().map(|a| &a.ty).collect();
+        if let Some(v) = self.list_call(sym, &vals, &arg_types, ret)? {
+            return Ok(v);
         }
         match sym {
             "range" => {

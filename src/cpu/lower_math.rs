@@ -453,7 +453,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         }
     }
 
-    fn call_runtime_void(&mut self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<()> {
+    pub(crate) fn call_runtime_void(&mut self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<()> {
         self.host_only(name)?;
         let params: Vec<inkwell::types::BasicMetadataTypeEnum> = args.iter().map(|a| a.get_type().into()).collect();
         let fn_ty = self.ctx.void_type().fn_type(&params, false);

@@ -55,6 +55,7 @@ pub fn llvm_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ctx> {
         }
         Type::Array(a) => array_struct(ctx, a.ndim).into(),
         Type::Optional(inner) => ctx.struct_type(&[ctx.bool_type().into(), llvm_type(ctx, inner)], false).into(),
+        Type::List { .. } => ctx.ptr_type(AddressSpace::default()).into(),
         Type::Range => {
             let i = ctx.i64_type().as_basic_type_enum();
             ctx.struct_type(&[i, i, i], false).into()

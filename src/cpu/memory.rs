@@ -24,6 +24,8 @@ pub struct MemInfo {
     pub refcount: AtomicI64,
     pub data: *mut u8,
     pub size: usize,
+    /// Run on `data` just before it is freed: a container lets go of what it holds.
+    pub dtor: Option<unsafe fn(*mut u8)>,
 }
 
 thread_local! {
@@ -34,20 +36,30 @@ thread_local! {
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 pub extern "C" fn alloc_array(nbytes: i64) -> *mut MemInfo {
+    let mi = alloc_detached(nbytes);
+    // The arena holds the first reference.
+    ARENA.with(|a| a.borrow_mut().push(mi));
+    mi
+}
+
+/// An allocation whose one reference belongs to the caller, not to the arena (for
+/// objects Python creates, which live as long as their owner).
+pub fn alloc_detached(nbytes: i64) -> *mut MemInfo {
     let size = nbytes.max(0) as usize;
     let data = unsafe { alloc(Layout::from_size_align(size.max(1), ALIGN).expect("array layout")) };
     if data.is_null() {
         std::alloc::handle_alloc_error(Layout::from_size_align(size.max(1), ALIGN).unwrap());
     }
-    // The arena holds the first reference.
-    let mi = Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size }));
+    let mi = Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size, dtor: None }));
     LIVE.fetch_add(1, Ordering::Relaxed);
-    ARENA.with(|a| a.borrow_mut().push(mi));
     mi
 }
 
 unsafe fn free(mi: *mut MemInfo) {
     let m = Box::from_raw(mi);
+    if let Some(dtor) = m.dtor {
+        dtor(m.data);
+    }
     dealloc(m.data, Layout::from_size_align(m.size.max(1), ALIGN).unwrap());
     LIVE.fetch_sub(1, Ordering::Relaxed);
 }
@@ -80,7 +92,18 @@ pub extern "C" fn arena_release(mark: i64) -> i64 {
     0
 }
 
-unsafe fn decref(mi: *mut MemInfo) {
+/// Hand one reference the caller holds to this thread's arena, which drops it when the
+/// call returns: a value a container let go of stays valid for the rest of the call.
+pub unsafe fn arena_adopt(mi: *mut MemInfo) {
+    ARENA.with(|a| a.borrow_mut().push(mi));
+}
+
+/// Take one more reference.
+pub unsafe fn incref(mi: *mut MemInfo) {
+    (*mi).refcount.fetch_add(1, Ordering::AcqRel);
+}
+
+pub unsafe fn decref(mi: *mut MemInfo) {
     if (*mi).refcount.fetch_sub(1, Ordering::AcqRel) == 1 {
         free(mi);
     }

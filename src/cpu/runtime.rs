@@ -142,7 +142,7 @@ extern "C" fn range_len(start: i64, stop: i64, step: i64) -> i64 {
 
 /// Python's slice normalization (`PySlice_AdjustIndices`): start and length of
 /// `[lo:hi:step]` over `len` items; bit 0 of `flags` says lo was given, bit 1 hi.
-extern "C" fn slice(len: i64, lo: i64, hi: i64, step: i64, flags: i64, out: *mut [i64; 2]) {
+pub(crate) extern "C" fn slice(len: i64, lo: i64, hi: i64, step: i64, flags: i64, out: *mut [i64; 2]) {
     let clamp = |v: i64, given: bool, default: i64| -> i64 {
         if !given {
             return default;
@@ -457,6 +457,7 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     ];
     v.extend(crate::cpu::complex_math::symbols());
     v.extend(crate::cpu::sorting::symbols());
+    v.extend(crate::cpu::list::symbols());
     v
 }
 

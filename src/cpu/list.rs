@@ -1,0 +1,316 @@
+//! Lists: the runtime behind Python lists in compiled code and `ferrumba.typed.List`.
+//!
+//! A list is a `MemInfo` (so the arena and Python owners manage it like an array buffer)
+//! whose data is a `ListHeader`; the items live in a separate growable buffer, each in
+//! the LLVM layout of the item type (`common::types::item_layout`). Items that are
+//! themselves lists hold a reference: the list takes one when an item is stored and lets
+//! go when it is overwritten, removed or the list is freed. A reference let go while the
+//! compiled call runs goes to the arena instead, so a value just read from the list stays
+//! valid until the call returns (compiled code itself counts no references).
+
+use crate::cpu::memory::{alloc_array, arena_adopt, decref, incref, MemInfo};
+use std::alloc::{alloc, dealloc, realloc, Layout};
+
+const ITEM_ALIGN: usize = 16;
+
+#[repr(C)]
+pub struct ListHeader {
+    pub len: i64,
+    pub cap: i64,
+    pub items: *mut u8,
+    pub item_size: i64,
+    /// Byte offset of the `MemInfo` pointer an item owns, or -1 when items own nothing.
+    pub owned_offset: i64,
+    /// Set by every mutation, so a reflected Python list is written back only if needed.
+    pub dirty: i64,
+}
+
+/// # Safety
+/// `l` is a live list.
+pub unsafe fn header(l: *mut MemInfo) -> &'static mut ListHeader {
+    &mut *((*l).data as *mut ListHeader)
+}
+
+fn items_layout(cap: i64, item_size: i64) -> Layout {
+    Layout::from_size_align(((cap * item_size).max(1)) as usize, ITEM_ALIGN).expect("list layout")
+}
+
+unsafe fn drop_items(data: *mut u8) {
+    let h = &mut *(data as *mut ListHeader);
+    if h.owned_offset >= 0 {
+        for k in 0..h.len {
+            release_owned(h, k, false);
+        }
+    }
+    if !h.items.is_null() {
+        dealloc(h.items, items_layout(h.cap, h.item_size));
+        h.items = std::ptr::null_mut();
+    }
+}
+
+pub unsafe fn item_ptr(h: &ListHeader, k: i64) -> *mut u8 {
+    h.items.add((k * h.item_size) as usize)
+}
+
+unsafe fn owned_at(h: &ListHeader, k: i64) -> *mut MemInfo {
+    *(item_ptr(h, k).add(h.owned_offset as usize) as *mut *mut MemInfo)
+}
+
+/// Let go of item k's reference: into the arena while compiled code may still hold the
+/// value (`to_arena`), else dropped now.
+unsafe fn release_owned(h: &ListHeader, k: i64, to_arena: bool) {
+    let mi = owned_at(h, k);
+    if !mi.is_null() {
+        if to_arena {
+            arena_adopt(mi)
+        } else {
+            decref(mi)
+        }
+    }
+}
+
+unsafe fn take_owned(h: &ListHeader, k: i64) {
+    if h.owned_offset >= 0 {
+        let mi = owned_at(h, k);
+        if !mi.is_null() {
+            incref(mi);
+        }
+    }
+}
+
+unsafe fn reserve(h: &mut ListHeader, need: i64) {
+    if need <= h.cap {
+        return;
+    }
+    let cap = need.max(h.cap * 2).max(4);
+    h.items = if h.items.is_null() {
+        alloc(items_layout(cap, h.item_size))
+    } else {
+        realloc(h.items, items_layout(h.cap, h.item_size), (cap * h.item_size) as usize)
+    };
+    if h.items.is_null() {
+        std::alloc::handle_alloc_error(items_layout(cap, h.item_size));
+    }
+    h.cap = cap;
+}
+
+/// A new empty list, its first reference held by the arena (as arrays are).
+pub extern "C" fn list_new(item_size: i64, owned_offset: i64, capacity: i64) -> *mut MemInfo {
+    let l = alloc_array(std::mem::size_of::<ListHeader>() as i64);
+    unsafe { init(l, item_size, owned_offset, capacity) };
+    l
+}
+
+/// A new empty list whose one reference belongs to the caller (a Python `typed.List`).
+pub fn new_detached(item_size: i64, owned_offset: i64) -> *mut MemInfo {
+    let l = crate::cpu::memory::alloc_detached(std::mem::size_of::<ListHeader>() as i64);
+    unsafe { init(l, item_size, owned_offset, 0) };
+    l
+}
+
+unsafe fn init(l: *mut MemInfo, item_size: i64, owned_offset: i64, capacity: i64) {
+    {
+        (*l).dtor = Some(drop_items);
+        let h = (*l).data as *mut ListHeader;
+        h.write(ListHeader { len: 0, cap: 0, items: std::ptr::null_mut(), item_size: item_size.max(1), owned_offset, dirty: 0 });
+        reserve(&mut *h, capacity);
+    }
+}
+
+pub extern "C" fn list_len(l: *mut MemInfo) -> i64 {
+    unsafe { header(l).len }
+}
+
+/// Normalize a Python index (negative counts from the end); None when out of range.
+fn index(len: i64, i: i64) -> Option<i64> {
+    let k = if i < 0 { i + len } else { i };
+    (0..len).contains(&k).then_some(k)
+}
+
+/// The address of item i, or null when i is out of range (the caller raises IndexError).
+pub extern "C" fn list_item(l: *mut MemInfo, i: i64) -> *mut u8 {
+    unsafe {
+        let h = header(l);
+        match index(h.len, i) {
+            Some(k) => item_ptr(h, k),
+            None => std::ptr::null_mut(),
+        }
+    }
+}
+
+pub extern "C" fn list_append(l: *mut MemInfo, item: *const u8) {
+    unsafe {
+        let h = header(l);
+        reserve(h, h.len + 1);
+        std::ptr::copy_nonoverlapping(item, item_ptr(h, h.len), h.item_size as usize);
+        take_owned(h, h.len);
+        h.len += 1;
+        h.dirty = 1;
+    }
+}
+
+/// `l[i] = item`; 1 when i is out of range.
+pub extern "C" fn list_set(l: *mut MemInfo, i: i64, item: *const u8) -> i64 {
+    unsafe { set_item(l, i, item, true) }
+}
+
+/// `to_arena`: compiled code may still hold the item let go of (see the module comment).
+pub unsafe fn set_item(l: *mut MemInfo, i: i64, item: *const u8, to_arena: bool) -> i64 {
+    {
+        let h = header(l);
+        let Some(k) = index(h.len, i) else { return 1 };
+        // Take the new reference first: `l[0] = l[0]` must not free the item.
+        let old = if h.owned_offset >= 0 { owned_at(h, k) } else { std::ptr::null_mut() };
+        std::ptr::copy_nonoverlapping(item, item_ptr(h, k), h.item_size as usize);
+        take_owned(h, k);
+        if !old.is_null() {
+            if to_arena {
+                arena_adopt(old)
+            } else {
+                decref(old)
+            }
+        }
+        h.dirty = 1;
+        0
+    }
+}
+
+/// `l.pop(i)` into `out`; 1 when the list is empty or i is out of range.
+pub extern "C" fn list_pop(l: *mut MemInfo, i: i64, out: *mut u8) -> i64 {
+    unsafe { pop_item(l, i, out, true) }
+}
+
+pub unsafe fn pop_item(l: *mut MemInfo, i: i64, out: *mut u8, to_arena: bool) -> i64 {
+    {
+        let h = header(l);
+        let Some(k) = index(h.len, i) else { return 1 };
+        if h.owned_offset >= 0 {
+            release_owned(h, k, to_arena);
+        }
+        let size = h.item_size as usize;
+        std::ptr::copy_nonoverlapping(item_ptr(h, k), out, size);
+        std::ptr::copy(item_ptr(h, k + 1), item_ptr(h, k), (h.len - k - 1) as usize * size);
+        h.len -= 1;
+        h.dirty = 1;
+        0
+    }
+}
+
+/// `l.insert(i, item)`: Python clamps i to [0, len].
+pub extern "C" fn list_insert(l: *mut MemInfo, i: i64, item: *const u8) {
+    unsafe {
+        let h = header(l);
+        let k = if i < 0 { (i + h.len).max(0) } else { i.min(h.len) };
+        reserve(h, h.len + 1);
+        let size = h.item_size as usize;
+        std::ptr::copy(item_ptr(h, k), item_ptr(h, k + 1), (h.len - k) as usize * size);
+        std::ptr::copy_nonoverlapping(item, item_ptr(h, k), size);
+        take_owned(h, k);
+        h.len += 1;
+        h.dirty = 1;
+    }
+}
+
+/// `l.extend(other)` for another list of the same item type (`l.extend(l)` included).
+pub extern "C" fn list_extend(l: *mut MemInfo, other: *mut MemInfo) {
+    unsafe {
+        let n = header(other).len;
+        let h = header(l);
+        reserve(h, h.len + n);
+        let src = header(other);
+        let size = h.item_size as usize;
+        std::ptr::copy(src.items, item_ptr(h, h.len), n as usize * size);
+        for k in h.len..h.len + n {
+            take_owned(h, k);
+        }
+        h.len += n;
+        h.dirty = 1;
+    }
+}
+
+pub extern "C" fn list_clear(l: *mut MemInfo) {
+    unsafe { clear(l, true) }
+}
+
+pub unsafe fn clear(l: *mut MemInfo, to_arena: bool) {
+    {
+        let h = header(l);
+        if h.owned_offset >= 0 {
+            for k in 0..h.len {
+                release_owned(h, k, to_arena);
+            }
+        }
+        h.len = 0;
+        h.dirty = 1;
+    }
+}
+
+/// `l[lo:hi:step]` as a new list (bit 0 of `flags`: lo given, bit 1: hi given).
+pub extern "C" fn list_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags: i64) -> *mut MemInfo {
+    unsafe {
+        let h = header(l);
+        let mut span = [0i64; 2];
+        crate::cpu::runtime::slice(h.len, lo, hi, step, flags, &mut span);
+        let [start, n] = span;
+        let out = list_new(h.item_size, h.owned_offset, n);
+        let o = header(out);
+        for j in 0..n {
+            std::ptr::copy_nonoverlapping(item_ptr(h, start + j * step), item_ptr(o, j), h.item_size as usize);
+            take_owned(o, j);
+        }
+        o.len = n;
+        out
+    }
+}
+
+/// `a + b` as a new list.
+pub extern "C" fn list_concat(a: *mut MemInfo, b: *mut MemInfo) -> *mut MemInfo {
+    unsafe {
+        let ha = header(a);
+        let out = list_new(ha.item_size, ha.owned_offset, ha.len + header(b).len);
+        list_extend(out, a);
+        list_extend(out, b);
+        header(out).dirty = 0;
+        out
+    }
+}
+
+/// `l * n` as a new list.
+pub extern "C" fn list_repeat(l: *mut MemInfo, n: i64) -> *mut MemInfo {
+    unsafe {
+        let h = header(l);
+        let out = list_new(h.item_size, h.owned_offset, h.len * n.max(0));
+        for _ in 0..n.max(0) {
+            list_extend(out, l);
+        }
+        header(out).dirty = 0;
+        out
+    }
+}
+
+/// `del l[i]`; 1 when i is out of range.
+pub extern "C" fn list_delete(l: *mut MemInfo, i: i64) -> i64 {
+    unsafe {
+        let size = header(l).item_size as usize;
+        let mut scratch = vec![0u8; size];
+        list_pop(l, i, scratch.as_mut_ptr())
+    }
+}
+
+pub fn symbols() -> Vec<(&'static str, usize)> {
+    vec![
+        ("ferrumba_rt_list_new", list_new as *const () as usize),
+        ("ferrumba_rt_list_len", list_len as *const () as usize),
+        ("ferrumba_rt_list_item", list_item as *const () as usize),
+        ("ferrumba_rt_list_append", list_append as *const () as usize),
+        ("ferrumba_rt_list_set", list_set as *const () as usize),
+        ("ferrumba_rt_list_pop", list_pop as *const () as usize),
+        ("ferrumba_rt_list_insert", list_insert as *const () as usize),
+        ("ferrumba_rt_list_extend", list_extend as *const () as usize),
+        ("ferrumba_rt_list_clear", list_clear as *const () as usize),
+        ("ferrumba_rt_list_slice", list_slice as *const () as usize),
+        ("ferrumba_rt_list_concat", list_concat as *const () as usize),
+        ("ferrumba_rt_list_repeat", list_repeat as *const () as usize),
+        ("ferrumba_rt_list_delete", list_delete as *const () as usize),
+    ]
+}
