@@ -41,6 +41,9 @@ def kind(x):
         return "complex"
     if isinstance(x, tuple):
         return "tuple"
+    if isinstance(x, list) or type(x).__name__ == "List":
+        # A typed List compares as the Python list it mirrors.
+        return "list"
     if isinstance(x, np.ndarray):
         return "array"
     return type(x).__name__
@@ -87,7 +90,7 @@ def assert_same(got, exp, ulps=0, abs_tol=0.0, where="result", modulus_rtol=0.0)
             # to the whole number.
             ok = abs(complex(got) - complex(exp)) <= modulus_rtol * abs(complex(exp))
         assert ok, f"{where}: compiled {complex(got)!r} != Python {complex(exp)!r}"
-    elif ek == "tuple":
+    elif ek in ("tuple", "list"):
         assert len(got) == len(exp), f"{where}: {got!r} vs {exp!r}"
         for i, (g, e) in enumerate(zip(got, exp)):
             assert_same(g, e, ulps, abs_tol, where=f"{where}[{i}]", modulus_rtol=modulus_rtol)
@@ -126,7 +129,7 @@ def check(pyfunc, *args, ulps=0, abs_tol=0.0, modulus_rtol=0.0, same_message=Fal
     Returns the compiled result.
     """
     cfunc = compiled(pyfunc)
-    py_args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+    py_args = tuple(_copy_argument(a) for a in args)
     exp, exp_exc = _run(cfunc.py_func, py_args)
     got, got_exc = _run(cfunc, args)
     if got_exc is not None and exp_exc is None:
@@ -149,9 +152,20 @@ def check(pyfunc, *args, ulps=0, abs_tol=0.0, modulus_rtol=0.0, same_message=Fal
         return got_exc
     assert_same(got, exp, ulps, abs_tol, modulus_rtol=modulus_rtol)
     for i, (a, p) in enumerate(zip(args, py_args)):
-        if isinstance(a, np.ndarray):
+        if isinstance(a, (np.ndarray, list)) or type(a).__name__ == "List":
             assert_same(a, p, where=f"argument {i} after the call")
     return got
+
+
+def _copy_argument(a):
+    """A copy CPython may change, so that stores into arrays and lists must agree too."""
+    if isinstance(a, np.ndarray):
+        return np.array(a, copy=True)
+    if isinstance(a, list):
+        return [_copy_argument(x) for x in a]
+    if type(a).__name__ == "List":
+        return [_copy_argument(x) for x in a]
+    return a
 
 
 def wrap_int64(x):

@@ -163,6 +163,8 @@ def describe(value):
             return ("module", value.__name__)
         if value.__name__ == "ferrumba._native":
             return ("module", "native")
+        if value.__name__ in ("ferrumba.typed", "numba.typed"):
+            return ("module", "numba.typed")
         if value.__name__ in ("ferrumba.cuda", "numba.cuda"):
             return ("module", "cuda")
         if value.__name__ in ("ferrumba", "numba", "ferrumba.types", "numba.types", "numba.core.types"):

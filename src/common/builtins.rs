@@ -107,9 +107,18 @@ const NUMPY_DTYPES: &[&str] = &[
 
 /// `module.attr` for the modules ferrumba knows.
 pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, Diagnostic> {
+    if module == "numba.typed" {
+        return match attr {
+            "List" => Ok(Value::Func("typed.List".into())),
+            _ => Err(Diagnostic::typing("unknown-attribute", format!("'typed.{attr}' is not supported in compiled code"), span)),
+        };
+    }
     if module == "numba" {
         if attr == "types" {
             return Ok(Value::Module("numba".into()));
+        }
+        if attr == "typed" {
+            return Ok(Value::Module("numba.typed".into()));
         }
         return match Scalar::from_name(attr).or((attr == "boolean").then_some(Scalar::Bool)) {
             Some(s) => Ok(Value::DType(s)),

@@ -342,6 +342,19 @@ impl Dispatcher {
                 Some(t) => types.push(t),
                 None => {
                     let name = self.py_func.bind(py).getattr("__name__")?.extract::<String>()?;
+                    let param = self.params.get(i).map(String::as_str).unwrap_or("?");
+                    if let Ok(list) = a.cast::<pyo3::types::PyList>() {
+                        let why = if list.is_empty() {
+                            "an empty list has no item type to compile for".to_string()
+                        } else {
+                            format!("its first item, a {}, cannot be a list item in compiled code", describe_python_type(&list.get_item(0)?))
+                        };
+                        return Err(PyTypeError::new_err(format!(
+                            "{name}(): argument {} ('{param}') is a list that cannot be passed: {why}; \
+                             pass a non-empty list of numbers or tuples, or a ferrumba.typed.List (List.empty_list(item_type) when empty, nested Lists for lists of lists)",
+                            i + 1
+                        )));
+                    }
                     return Err(PyTypeError::new_err(format!(
                         "{name}(): argument {} ('{}') has type '{}', which compiled code does not support; \
                          supported are bool, int, float, complex, None, NumPy scalars and arrays, and tuples of these",
