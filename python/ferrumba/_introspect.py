@@ -195,9 +195,11 @@ def describe(value):
             return ("exception", value.__name__)
         # Other classes are named by module path; the dispatcher imports them to raise.
         return ("exception", f"{value.__module__}:{value.__qualname__}")
-    typed = sys.modules.get("ferrumba.typed")
-    if typed is not None and value is typed.List:
-        return ("function", "typed.List")
+    # numba.typed.List too, so that Numba code keeps its imports.
+    for typed_name in ("ferrumba.typed", "numba.typed"):
+        typed = sys.modules.get(typed_name)
+        if typed is not None and value is getattr(typed, "List", None):
+            return ("function", "typed.List")
     if getattr(value, "__module__", None) == "ferrumba._native" and callable(value):
         return ("function", "native." + value.__name__)
     path = _function_path(value) if callable(value) else None

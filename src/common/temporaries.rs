@@ -9,7 +9,9 @@
 //!   outside the body, and each iteration assigns it before reading it;
 //! - the body returns no array.
 //! Arrays only reach other places through variables or returns (they cannot be stored in
-//! arrays), so those two rules cover every way out. Loops with an `else` are left alone.
+//! arrays or lists), so those two rules cover every way out. Lists count as arrays here;
+//! a list stored into another list is kept alive by the reference that list takes, so
+//! the release cannot free it. Loops with an `else` are left alone.
 
 use crate::common::diagnostic::Span;
 use crate::common::ir::{Block, Expr, ExprKind, Function, Stmt, Var, VarId};
@@ -62,16 +64,24 @@ fn body_allocates(b: &[Stmt], calls_allocating: &dyn Fn(&str) -> bool) -> bool {
 fn allocates(e: &Expr, calls_allocating: &dyn Fn(&str) -> bool) -> bool {
     let own = match &e.kind {
         ExprKind::ArrayEmpty(_) | ExprKind::Map { .. } => true,
-        ExprKind::Call(symbol, _) => calls_allocating(symbol),
+        ExprKind::Call(symbol, _) => match symbol.as_str() {
+            // The IR's own operations: only these make a new list; a growing list
+            // reallocates its item buffer, which the list (not the arena) owns.
+            "list.build" | "list.slice" | "list.concat" | "list.repeat" => true,
+            "range" | "range.len" | "range.item" | "list.len" | "list.get" | "list.set" | "list.append" | "list.insert" | "list.pop"
+            | "list.clear" | "list.extend" | "list.delete" => false,
+            other => calls_allocating(other),
+        },
         ExprKind::Math(..) => holds_array(&e.ty),
         _ => false,
     };
     own || e.children().into_iter().any(|c| allocates(c, calls_allocating))
 }
 
+/// Whether a value of type `t` may refer to arena memory (an array or a list).
 fn holds_array(t: &Type) -> bool {
     match t {
-        Type::Array(_) => true,
+        Type::Array(_) | Type::List { .. } => true,
         Type::Tuple(items) => items.iter().any(holds_array),
         Type::Optional(inner) => holds_array(inner),
         _ => false,

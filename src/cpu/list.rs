@@ -314,3 +314,41 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_list_delete", list_delete as *const () as usize),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cpu::lower_list::{HEADER_CAP, HEADER_DIRTY, HEADER_ITEMS, HEADER_LEN, MEMINFO_DATA};
+    use std::mem::offset_of;
+
+    #[test]
+    fn compiled_code_reads_the_fields_where_they_are() {
+        assert_eq!(offset_of!(MemInfo, data) as i64, MEMINFO_DATA);
+        assert_eq!(offset_of!(ListHeader, len) as i64, HEADER_LEN);
+        assert_eq!(offset_of!(ListHeader, cap) as i64, HEADER_CAP);
+        assert_eq!(offset_of!(ListHeader, items) as i64, HEADER_ITEMS);
+        assert_eq!(offset_of!(ListHeader, dirty) as i64, HEADER_DIRTY);
+    }
+
+    #[test]
+    fn nested_lists_hold_references() {
+        let refs = |mi: *mut MemInfo| unsafe { (*mi).refcount.load(std::sync::atomic::Ordering::Relaxed) };
+        let outer = new_detached(8, 0);
+        let inner = new_detached(8, -1);
+        list_append(inner, 7i64.to_ne_bytes().as_ptr());
+        for _ in 0..2 {
+            list_append(outer, (&(inner as usize) as *const usize) as *const u8);
+        }
+        assert_eq!(refs(inner), 3, "ours and one per item of the outer list");
+        let mut out = [0u8; 8];
+        unsafe { pop_item(outer, 0, out.as_mut_ptr(), false) };
+        assert_eq!(refs(inner), 2);
+        unsafe { clear(outer, false) };
+        assert_eq!(refs(inner), 1);
+        assert_eq!(list_len(inner), 1);
+        unsafe {
+            decref(outer);
+            decref(inner);
+        }
+    }
+}

@@ -9,6 +9,14 @@ use crate::cpu::lower_types::ie;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 
+/// Byte offsets of the fields compiled code reads in place: `MemInfo::data`, and the
+/// `ListHeader` fields (checked against the Rust structs by a unit test).
+pub(crate) const MEMINFO_DATA: i64 = 8;
+pub(crate) const HEADER_LEN: i64 = 0;
+pub(crate) const HEADER_CAP: i64 = 8;
+pub(crate) const HEADER_ITEMS: i64 = 16;
+pub(crate) const HEADER_DIRTY: i64 = 40;
+
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// Lower `list.<op>` applied to the already lowered `vals`; None for other symbols.
     pub(crate) fn list_call(&mut self, sym: &str, vals: &[BasicValueEnum<'ctx>], arg_types: &[&Type], ret: &Type) -> R<Option<BasicValueEnum<'ctx>>> {
@@ -36,12 +44,44 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
                 l
             }
-            "len" => self.call_runtime("ferrumba_rt_list_len", i64t.into(), &[vals[0]])?,
+            "len" => {
+                let h = self.list_header(vals[0])?;
+                self.header_field(h, HEADER_LEN)?.into()
+            }
             "get" => {
-                let p = self.call_runtime("ferrumba_rt_list_item", ptr_t.into(), &[vals[0], vals[1]])?.into_pointer_value();
-                let missing = self.builder.build_is_null(p, "missing").map_err(ie)?;
-                self.raise_if(missing, "IndexError", "list index out of range")?;
+                let p = self.checked_item(vals[0], vals[1].into_int_value(), layout.size, "list index out of range")?;
                 self.builder.build_load(self.ty(&item), p, "item").map_err(ie)?
+            }
+            // Items that own nothing are stored inline; others go through the runtime,
+            // which keeps the references the items hold.
+            "set" if layout.owned.is_none() => {
+                let p = self.checked_item(vals[0], vals[1].into_int_value(), layout.size, "list assignment index out of range")?;
+                self.builder.build_store(p, vals[2]).map_err(ie)?;
+                let h = self.list_header(vals[0])?;
+                self.set_header_field(h, HEADER_DIRTY, self.i64c(1))?;
+                none()
+            }
+            "append" if layout.owned.is_none() => {
+                // Room left: store in place; else the runtime grows the buffer.
+                let h = self.list_header(vals[0])?;
+                let len = self.header_field(h, HEADER_LEN)?;
+                let cap = self.header_field(h, HEADER_CAP)?;
+                let room = self.builder.build_int_compare(IntPredicate::SLT, len, cap, "room").map_err(ie)?;
+                let (fast, slow, done) = (self.new_block("append.fast"), self.new_block("append.grow"), self.new_block("append.done"));
+                self.builder.build_conditional_branch(room, fast, slow).map_err(ie)?;
+                self.builder.position_at_end(fast);
+                let p = self.item_address(h, len, layout.size)?;
+                self.builder.build_store(p, vals[1]).map_err(ie)?;
+                let len1 = self.builder.build_int_add(len, self.i64c(1), "len1").map_err(ie)?;
+                self.set_header_field(h, HEADER_LEN, len1)?;
+                self.set_header_field(h, HEADER_DIRTY, self.i64c(1))?;
+                self.builder.build_unconditional_branch(done).map_err(ie)?;
+                self.builder.position_at_end(slow);
+                let slot = self.item_slot(&item, vals[1])?;
+                self.call_runtime_void("ferrumba_rt_list_append", &[vals[0], slot.into()])?;
+                self.builder.build_unconditional_branch(done).map_err(ie)?;
+                self.builder.position_at_end(done);
+                none()
             }
             "set" | "delete" => {
                 let status = if op == "set" {
@@ -87,6 +127,51 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             "repeat" => self.call_runtime("ferrumba_rt_list_repeat", ptr_t.into(), vals)?,
             other => return Err(Diagnostic::internal(format!("list.{other} has no lowering"))),
         }))
+    }
+
+    /// The `ListHeader` of list `l` (a `MemInfo` whose data is the header).
+    fn list_header(&mut self, l: BasicValueEnum<'ctx>) -> R<PointerValue<'ctx>> {
+        let ptr_t = self.ctx.ptr_type(AddressSpace::default());
+        let data = unsafe { self.builder.build_gep(self.ctx.i8_type(), l.into_pointer_value(), &[self.i64c(MEMINFO_DATA)], "data.addr") }.map_err(ie)?;
+        Ok(self.builder.build_load(ptr_t, data, "header").map_err(ie)?.into_pointer_value())
+    }
+
+    fn header_field_ptr(&mut self, h: PointerValue<'ctx>, offset: i64) -> R<PointerValue<'ctx>> {
+        unsafe { self.builder.build_gep(self.ctx.i8_type(), h, &[self.i64c(offset)], "field") }.map_err(ie)
+    }
+
+    fn header_field(&mut self, h: PointerValue<'ctx>, offset: i64) -> R<IntValue<'ctx>> {
+        let p = self.header_field_ptr(h, offset)?;
+        Ok(self.builder.build_load(self.ctx.i64_type(), p, "field").map_err(ie)?.into_int_value())
+    }
+
+    fn set_header_field(&mut self, h: PointerValue<'ctx>, offset: i64, v: IntValue<'ctx>) -> R<()> {
+        let p = self.header_field_ptr(h, offset)?;
+        self.builder.build_store(p, v).map_err(ie)?;
+        Ok(())
+    }
+
+    /// The address of item k (not checked).
+    fn item_address(&mut self, h: PointerValue<'ctx>, k: IntValue<'ctx>, size: usize) -> R<PointerValue<'ctx>> {
+        let ptr_t = self.ctx.ptr_type(AddressSpace::default());
+        let items_at = self.header_field_ptr(h, HEADER_ITEMS)?;
+        let items = self.builder.build_load(ptr_t, items_at, "items").map_err(ie)?.into_pointer_value();
+        let offset = self.builder.build_int_mul(k, self.i64c(size as i64), "offset").map_err(ie)?;
+        unsafe { self.builder.build_gep(self.ctx.i8_type(), items, &[offset], "item.addr") }.map_err(ie)
+    }
+
+    /// The address of item i (negative counts from the end), raising IndexError with
+    /// `message` when it is out of range.
+    fn checked_item(&mut self, l: BasicValueEnum<'ctx>, i: IntValue<'ctx>, size: usize, message: &str) -> R<PointerValue<'ctx>> {
+        let h = self.list_header(l)?;
+        let len = self.header_field(h, HEADER_LEN)?;
+        let negative = self.builder.build_int_compare(IntPredicate::SLT, i, self.i64c(0), "neg").map_err(ie)?;
+        let wrapped = self.builder.build_int_add(i, len, "wrapped").map_err(ie)?;
+        let k = self.builder.build_select(negative, wrapped, i, "k").map_err(ie)?.into_int_value();
+        // One unsigned comparison rejects both k < 0 and k >= len.
+        let outside = self.builder.build_int_compare(IntPredicate::UGE, k, len, "outside").map_err(ie)?;
+        self.raise_if(outside, "IndexError", message)?;
+        self.item_address(h, k, size)
     }
 
     /// A stack slot holding `v`, an item of type `item`.

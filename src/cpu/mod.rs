@@ -12,7 +12,7 @@ pub mod list_python;
 pub mod lower;
 mod lower_array;
 mod lower_expr;
-mod lower_list;
+pub(crate) mod lower_list;
 mod lower_math;
 pub mod lower_types;
 pub mod memory;
