@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tests.backend import numba_lacks
+from tests.backend import IS_FERRUMBA, numba_lacks
 from tests.checks import check, compiled, wrap_int64
 
 
@@ -531,3 +531,20 @@ def test_int_zero_to_negative_power():
 
 def test_complex_division_by_zero():
     assert isinstance(check(truediv, 1 + 2j, 0j), ZeroDivisionError)
+
+
+def inverse(x):
+    return x ** -1
+
+
+@pytest.mark.parametrize("a, b", [
+    (0.0, -1), (0.0, -3), (0.0, 2), (2.0, -2),
+    # Numba returns inf for float exponents (and for -0.0 says it differently).
+    *[pytest.param(a, b, marks=numba_lacks("ZeroDivisionError for 0.0 ** negative float")) for a, b in [(0, -2.0), (0.0, -0.5), (-0.0, -2)]],
+])
+def test_zero_to_a_negative_power_raises(a, b):
+    # CPython raises ZeroDivisionError for a zero base and a negative exponent, whether
+    # the exponent is an int (repeated squaring) or a float (pow).
+    # Numba raises it too, saying "division by zero".
+    check(power, a, b, same_message=IS_FERRUMBA)
+    check(inverse, a)

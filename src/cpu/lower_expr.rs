@@ -565,6 +565,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             BinOp::Pow if self.options.gpu => self.libm("pow", &[x, y], s)?.into_float_value(),
             BinOp::Pow => {
+                let negative = self.builder.build_float_compare(FloatPredicate::OLT, y, zero, "negexp").map_err(ie)?;
+                self.raise_zero_to_negative_power(x, negative)?;
                 let f = self.intrinsic("llvm.pow", &[x.get_type().into()])?;
                 self.builder.build_call(f, &[x.into(), y.into()], "pow").map_err(ie)?.try_as_basic_value().basic().unwrap().into_float_value()
             }

@@ -51,7 +51,12 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 }
                 return self.min_max(if name == "fmax_num" { "max" } else { "min" }, vals[0], vals[1], s);
             }
-            "powi" => return self.powi(vals[0].into_float_value(), vals[1].into_int_value()),
+            "powi" => {
+                let (x, n) = (vals[0].into_float_value(), vals[1].into_int_value());
+                let negative = self.builder.build_int_compare(IntPredicate::SLT, n, n.get_type().const_zero(), "negexp").map_err(ie)?;
+                self.raise_zero_to_negative_power(x, negative)?;
+                return self.powi(x, n);
+            }
             "nonnegative" => {
                 // The value is known to be >= 0; clearing the sign bit (a no-op then) tells
                 // LLVM's known-bits analysis so.
@@ -466,6 +471,17 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// `x ** n` for a float x and an integer n by repeated squaring, as Numba computes it
     /// (`int_power`): a few multiplications instead of a pow call, fully unrolled by LLVM
     /// when n is a constant; exponents beyond 65536 fall back to pow.
+    /// Python's `0.0 ** negative` raises ZeroDivisionError (NumPy's element-wise power and
+    /// the GPU give inf instead).
+    pub(crate) fn raise_zero_to_negative_power(&mut self, x: FloatValue<'ctx>, negative: IntValue<'ctx>) -> R<()> {
+        if !self.options.python_errors || self.ufunc {
+            return Ok(());
+        }
+        let zero = self.builder.build_float_compare(FloatPredicate::OEQ, x, x.get_type().const_zero(), "zerobase").map_err(ie)?;
+        let bad = self.builder.build_and(zero, negative, "bad").map_err(ie)?;
+        self.raise_if(bad, "ZeroDivisionError", "0.0 cannot be raised to a negative power")
+    }
+
     fn powi(&mut self, x: FloatValue<'ctx>, n: IntValue<'ctx>) -> R<BasicValueEnum<'ctx>> {
         let ft = x.get_type();
         let i64t = self.ctx.i64_type();
