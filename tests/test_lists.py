@@ -383,3 +383,43 @@ def test_list_arguments_that_cannot_be_typed_are_refused_clearly(arg, why):
     # Reflected lists cannot nest (Numba refuses them too): nested data wants typed.List.
     with pytest.raises(TypeError, match=why):
         compiled(reductions)(arg)
+
+
+def index_between(xs, v, start, stop):
+    return xs.index(v, start, stop), xs.index(v, start)
+
+
+@given(ints, st.integers(-3, 3), index, index)
+@SOME
+def test_index_with_bounds(xs, v, start, stop):
+    check(index_between, list(xs), v, start, stop)
+
+
+def grow(n, times):
+    return list(range(n)) * times
+
+
+@pytest.mark.skipif(not IS_FERRUMBA, reason="ferrumba's message")
+@pytest.mark.parametrize("times", [2**58, 2**62])
+def test_impossible_lists_raise_memory_error(times):
+    # Never an abort: a list that cannot be allocated is a MemoryError, as in Python.
+    with pytest.raises(MemoryError):
+        compiled(grow)(1, times)
+
+
+def append_and_return(xs):
+    xs.append(len(xs))
+    return xs
+
+
+def test_returning_a_list_argument_returns_that_list():
+    xs = [1, 2]
+    assert compiled(append_and_return)(xs) is xs
+    assert xs == [1, 2, 2]
+
+
+def test_typed_lists_order_like_lists():
+    List = backend.typed.List
+    a, b = List([1, 2]), List([1, 3])
+    assert (a < b, a <= b, a > b, a >= b, a != b) == (True, True, False, False, True)
+    assert List([1]) == List([1])

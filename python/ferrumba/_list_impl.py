@@ -43,18 +43,35 @@ def list_less(a, b, or_equal):
     return len(a) < len(b)
 
 
+@register_jitable
+def _clamp(i, n):
+    """A start/stop bound as list.index reads it (slice rules)."""
+    if i < 0:
+        return max(i + n, 0)
+    return min(i, n)
+
+
+@register_jitable
+def _find(lst, value, lo, hi):
+    for k in range(lo, hi):
+        if lst[k] == value:
+            return k
+    raise ValueError("value is not in list")
+
+
 @overload_method(types.List, "index")
 def _index(lst, value, start=None, stop=None):
-    def impl(lst, value, start=0, stop=-1):
-        n = len(lst)
-        lo = start if start >= 0 else max(start + n, 0)
-        hi = n if stop == -1 else (stop if stop >= 0 else max(stop + n, 0))
-        for k in range(lo, min(hi, n)):
-            if lst[k] == value:
-                return k
-        raise ValueError("value is not in list")
+    def given(t):
+        return t is not None and not isinstance(t, types.NoneType)
 
-    return impl
+    for bound in (start, stop):
+        if given(bound) and not isinstance(bound, (types.Integer, types.Boolean)):
+            return None
+    if given(stop):
+        return lambda lst, value, start=0, stop=0: _find(lst, value, _clamp(start, len(lst)), _clamp(stop, len(lst)))
+    if given(start):
+        return lambda lst, value, start=0: _find(lst, value, _clamp(start, len(lst)), len(lst))
+    return lambda lst, value: _find(lst, value, 0, len(lst))
 
 
 @overload_method(types.List, "count")

@@ -158,6 +158,37 @@ class List(MutableSequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
 
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def _order(self, other):
+        if not isinstance(other, (List, list)):
+            return NotImplemented
+        return (list(self) > list(other)) - (list(self) < list(other))
+
+    def __lt__(self, other):
+        c = self._order(other)
+        return c if c is NotImplemented else c < 0
+
+    def __le__(self, other):
+        c = self._order(other)
+        return c if c is NotImplemented else c <= 0
+
+    def __gt__(self, other):
+        c = self._order(other)
+        return c if c is NotImplemented else c > 0
+
+    def __ge__(self, other):
+        c = self._order(other)
+        return c if c is NotImplemented else c >= 0
+
+    __hash__ = None
+
+    def _allocated(self):
+        """How many items fit before the list grows (Numba's typed List says too)."""
+        return 0 if self._storage is None else self._storage.capacity
+
     def __repr__(self):
         return "[%s]" % ", ".join(repr(x) for x in self)
 

@@ -23,6 +23,9 @@ pub struct ListHeader {
     pub owned_offset: i64,
     /// Set by every mutation, so a reflected Python list is written back only if needed.
     pub dirty: i64,
+    /// The Python list a reflected list argument was copied from (borrowed for the call),
+    /// so that returning the argument returns that same object; 0 otherwise.
+    pub origin: usize,
 }
 
 /// # Safety
@@ -78,27 +81,33 @@ unsafe fn take_owned(h: &ListHeader, k: i64) {
     }
 }
 
-unsafe fn reserve(h: &mut ListHeader, need: i64) {
+/// Room for `need` items; false when that much memory cannot be had (the caller raises
+/// MemoryError; a list never aborts the process).
+unsafe fn reserve(h: &mut ListHeader, need: i64) -> bool {
     if need <= h.cap {
-        return;
+        return true;
     }
-    let cap = need.max(h.cap * 2).max(4);
-    h.items = if h.items.is_null() {
-        alloc(items_layout(cap, h.item_size))
-    } else {
-        realloc(h.items, items_layout(h.cap, h.item_size), (cap * h.item_size) as usize)
-    };
-    if h.items.is_null() {
-        std::alloc::handle_alloc_error(items_layout(cap, h.item_size));
+    let cap = need.max(h.cap.saturating_mul(2)).max(4);
+    let Some(bytes) = cap.checked_mul(h.item_size).filter(|b| *b <= isize::MAX as i64 / 2) else { return false };
+    let Ok(layout) = Layout::from_size_align(bytes.max(1) as usize, ITEM_ALIGN) else { return false };
+    let items = if h.items.is_null() { alloc(layout) } else { realloc(h.items, items_layout(h.cap, h.item_size), bytes.max(1) as usize) };
+    if items.is_null() {
+        return false;
     }
+    h.items = items;
     h.cap = cap;
+    true
 }
 
-/// A new empty list, its first reference held by the arena (as arrays are).
+/// A new empty list, its first reference held by the arena (as arrays are); null when
+/// room for `capacity` items cannot be had.
 pub extern "C" fn list_new(item_size: i64, owned_offset: i64, capacity: i64) -> *mut MemInfo {
     let l = alloc_array(std::mem::size_of::<ListHeader>() as i64);
-    unsafe { init(l, item_size, owned_offset, capacity) };
-    l
+    if unsafe { init(l, item_size, owned_offset, capacity) } {
+        l
+    } else {
+        std::ptr::null_mut()
+    }
 }
 
 /// A new empty list whose one reference belongs to the caller (a Python `typed.List`).
@@ -108,12 +117,12 @@ pub fn new_detached(item_size: i64, owned_offset: i64) -> *mut MemInfo {
     l
 }
 
-unsafe fn init(l: *mut MemInfo, item_size: i64, owned_offset: i64, capacity: i64) {
+unsafe fn init(l: *mut MemInfo, item_size: i64, owned_offset: i64, capacity: i64) -> bool {
     {
         (*l).dtor = Some(drop_items);
         let h = (*l).data as *mut ListHeader;
-        h.write(ListHeader { len: 0, cap: 0, items: std::ptr::null_mut(), item_size: item_size.max(1), owned_offset, dirty: 0 });
-        reserve(&mut *h, capacity);
+        h.write(ListHeader { len: 0, cap: 0, items: std::ptr::null_mut(), item_size: item_size.max(1), owned_offset, dirty: 0, origin: 0 });
+        reserve(&mut *h, capacity)
     }
 }
 
@@ -138,14 +147,18 @@ pub extern "C" fn list_item(l: *mut MemInfo, i: i64) -> *mut u8 {
     }
 }
 
-pub extern "C" fn list_append(l: *mut MemInfo, item: *const u8) {
+/// 1 when the list cannot grow (MemoryError).
+pub extern "C" fn list_append(l: *mut MemInfo, item: *const u8) -> i64 {
     unsafe {
         let h = header(l);
-        reserve(h, h.len + 1);
+        if !reserve(h, h.len + 1) {
+            return 1;
+        }
         std::ptr::copy_nonoverlapping(item, item_ptr(h, h.len), h.item_size as usize);
         take_owned(h, h.len);
         h.len += 1;
         h.dirty = 1;
+        0
     }
 }
 
@@ -196,27 +209,33 @@ pub unsafe fn pop_item(l: *mut MemInfo, i: i64, out: *mut u8, to_arena: bool) ->
     }
 }
 
-/// `l.insert(i, item)`: Python clamps i to [0, len].
-pub extern "C" fn list_insert(l: *mut MemInfo, i: i64, item: *const u8) {
+/// `l.insert(i, item)`: Python clamps i to [0, len]. 1 when the list cannot grow.
+pub extern "C" fn list_insert(l: *mut MemInfo, i: i64, item: *const u8) -> i64 {
     unsafe {
         let h = header(l);
         let k = if i < 0 { (i + h.len).max(0) } else { i.min(h.len) };
-        reserve(h, h.len + 1);
+        if !reserve(h, h.len + 1) {
+            return 1;
+        }
         let size = h.item_size as usize;
         std::ptr::copy(item_ptr(h, k), item_ptr(h, k + 1), (h.len - k) as usize * size);
         std::ptr::copy_nonoverlapping(item, item_ptr(h, k), size);
         take_owned(h, k);
         h.len += 1;
         h.dirty = 1;
+        0
     }
 }
 
 /// `l.extend(other)` for another list of the same item type (`l.extend(l)` included).
-pub extern "C" fn list_extend(l: *mut MemInfo, other: *mut MemInfo) {
+/// 1 when the list cannot grow.
+pub extern "C" fn list_extend(l: *mut MemInfo, other: *mut MemInfo) -> i64 {
     unsafe {
         let n = header(other).len;
         let h = header(l);
-        reserve(h, h.len + n);
+        if h.len.checked_add(n).is_none() || !reserve(h, h.len + n) {
+            return 1;
+        }
         let src = header(other);
         let size = h.item_size as usize;
         std::ptr::copy(src.items, item_ptr(h, h.len), n as usize * size);
@@ -225,6 +244,7 @@ pub extern "C" fn list_extend(l: *mut MemInfo, other: *mut MemInfo) {
         }
         h.len += n;
         h.dirty = 1;
+        0
     }
 }
 
@@ -253,6 +273,9 @@ pub extern "C" fn list_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags
         crate::cpu::runtime::slice(h.len, lo, hi, step, flags, &mut span);
         let [start, n] = span;
         let out = list_new(h.item_size, h.owned_offset, n);
+        if out.is_null() {
+            return out;
+        }
         let o = header(out);
         for j in 0..n {
             std::ptr::copy_nonoverlapping(item_ptr(h, start + j * step), item_ptr(o, j), h.item_size as usize);
@@ -263,25 +286,31 @@ pub extern "C" fn list_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags
     }
 }
 
-/// `a + b` as a new list.
+/// `a + b` as a new list (null: MemoryError).
 pub extern "C" fn list_concat(a: *mut MemInfo, b: *mut MemInfo) -> *mut MemInfo {
     unsafe {
         let ha = header(a);
-        let out = list_new(ha.item_size, ha.owned_offset, ha.len + header(b).len);
-        list_extend(out, a);
-        list_extend(out, b);
+        let out = list_new(ha.item_size, ha.owned_offset, ha.len.saturating_add(header(b).len));
+        if out.is_null() || list_extend(out, a) != 0 || list_extend(out, b) != 0 {
+            return std::ptr::null_mut();
+        }
         header(out).dirty = 0;
         out
     }
 }
 
-/// `l * n` as a new list.
+/// `l * n` as a new list (null: MemoryError).
 pub extern "C" fn list_repeat(l: *mut MemInfo, n: i64) -> *mut MemInfo {
     unsafe {
         let h = header(l);
-        let out = list_new(h.item_size, h.owned_offset, h.len * n.max(0));
+        let out = list_new(h.item_size, h.owned_offset, h.len.saturating_mul(n.max(0)));
+        if out.is_null() {
+            return out;
+        }
         for _ in 0..n.max(0) {
-            list_extend(out, l);
+            if list_extend(out, l) != 0 {
+                return std::ptr::null_mut();
+            }
         }
         header(out).dirty = 0;
         out

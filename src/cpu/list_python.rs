@@ -206,11 +206,11 @@ impl ListStorage {
     }
 
     fn append(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.with_item(value, |p| list::list_append(self.ptr(), p))
+        grown(self.with_item(value, |p| list::list_append(self.ptr(), p))?)
     }
 
     fn insert(&self, i: i64, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.with_item(value, |p| list::list_insert(self.ptr(), i, p))
+        grown(self.with_item(value, |p| list::list_insert(self.ptr(), i, p))?)
     }
 
     fn pop(&self, py: Python<'_>, i: i64) -> PyResult<Py<PyAny>> {
@@ -234,8 +234,13 @@ impl ListStorage {
         if other.item != self.item {
             return Err(PyTypeError::new_err(format!("cannot extend {} with {}", self.type_text(), other.type_text())));
         }
-        list::list_extend(self.ptr(), other.ptr());
-        Ok(())
+        grown(list::list_extend(self.ptr(), other.ptr()))
+    }
+
+    /// How many items fit before the item buffer grows.
+    #[getter]
+    fn capacity(&self) -> usize {
+        unsafe { header(self.ptr()).cap as usize }
     }
 
     /// The address of the list, for identity checks (`a is b` of two views of one list).
@@ -243,6 +248,13 @@ impl ListStorage {
     fn address(&self) -> usize {
         self.mi
     }
+}
+
+fn grown(status: i64) -> PyResult<()> {
+    if status != 0 {
+        return Err(pyo3::exceptions::PyMemoryError::new_err("cannot allocate memory for the list"));
+    }
+    Ok(())
 }
 
 fn storage_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<PyRef<'py, ListStorage>> {
@@ -276,18 +288,28 @@ pub fn reflected_from_python(obj: &Bound<'_, PyAny>, item: &Type) -> PyResult<u6
     let list = obj.cast::<PyList>()?;
     let l = layout_of(item)?;
     let mi = list::list_new(l.size as i64, l.owned.map_or(-1, |o| o as i64), list.len() as i64);
+    if mi.is_null() {
+        return Err(pyo3::exceptions::PyMemoryError::new_err("cannot allocate memory for the list"));
+    }
     let mut buf = vec![0u64; l.size.div_ceil(8).max(1)];
     for x in list.iter() {
         unsafe { write_item(&x, item, buf.as_mut_ptr() as *mut u8)? };
-        list::list_append(mi, buf.as_ptr() as *const u8);
+        grown(list::list_append(mi, buf.as_ptr() as *const u8))?;
     }
-    unsafe { header(mi).dirty = 0 };
+    unsafe {
+        header(mi).dirty = 0;
+        header(mi).origin = obj.as_ptr() as usize;
+    }
     Ok(mi as u64)
 }
 
-/// A new Python list with the items of native list `mi`.
+/// A new Python list with the items of native list `mi`; for a list argument, the
+/// caller's own list (which the dispatcher then updates).
 pub fn reflected_to_python(py: Python<'_>, item: &Type, mi: *mut MemInfo) -> PyResult<Py<PyAny>> {
     let h = unsafe { header(mi) };
+    if h.origin != 0 {
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, h.origin as *mut pyo3::ffi::PyObject) }.unbind());
+    }
     let mut vals = Vec::with_capacity(h.len as usize);
     for k in 0..h.len {
         vals.push(unsafe { read_item(py, item, item_ptr(h, k))? });
@@ -302,9 +324,14 @@ pub fn reflect_back(py: Python<'_>, obj: &Bound<'_, PyAny>, item: &Type, mi: u64
     if mi.is_null() || unsafe { header(mi).dirty } == 0 {
         return Ok(());
     }
-    let fresh = reflected_to_python(py, item, mi)?;
+    let h = unsafe { header(mi) };
+    let mut vals = Vec::with_capacity(h.len as usize);
+    for k in 0..h.len {
+        vals.push(unsafe { read_item(py, item, item_ptr(h, k))? });
+    }
+    let fresh = PyList::new(py, vals)?;
     let list = obj.cast::<PyList>()?;
-    list.set_slice(0, list.len(), fresh.bind(py))?;
+    list.set_slice(0, list.len(), &fresh)?;
     Ok(())
 }
 

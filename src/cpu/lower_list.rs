@@ -38,9 +38,11 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             "build" => {
                 let owned = self.i64c(layout.owned.map_or(-1, |o| o as i64));
                 let l = self.call_runtime("ferrumba_rt_list_new", ptr_t.into(), &[self.i64c(layout.size as i64).into(), owned.into(), self.i64c(vals.len() as i64).into()])?;
+                self.raise_if_null(l)?;
                 for v in vals {
                     let slot = self.item_slot(&item, *v)?;
-                    self.call_runtime_void("ferrumba_rt_list_append", &[l, slot.into()])?;
+                    let status = self.call_runtime("ferrumba_rt_list_append", i64t.into(), &[l, slot.into()])?;
+                    self.raise_memory_error_if(status)?;
                 }
                 l
             }
@@ -78,7 +80,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.builder.build_unconditional_branch(done).map_err(ie)?;
                 self.builder.position_at_end(slow);
                 let slot = self.item_slot(&item, vals[1])?;
-                self.call_runtime_void("ferrumba_rt_list_append", &[vals[0], slot.into()])?;
+                let status = self.call_runtime("ferrumba_rt_list_append", i64t.into(), &[vals[0], slot.into()])?;
+                self.raise_memory_error_if(status)?;
                 self.builder.build_unconditional_branch(done).map_err(ie)?;
                 self.builder.position_at_end(done);
                 none()
@@ -96,12 +99,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             "append" => {
                 let slot = self.item_slot(&item, vals[1])?;
-                self.call_runtime_void("ferrumba_rt_list_append", &[vals[0], slot.into()])?;
+                let status = self.call_runtime("ferrumba_rt_list_append", i64t.into(), &[vals[0], slot.into()])?;
+                self.raise_memory_error_if(status)?;
                 none()
             }
             "insert" => {
                 let slot = self.item_slot(&item, vals[2])?;
-                self.call_runtime_void("ferrumba_rt_list_insert", &[vals[0], vals[1], slot.into()])?;
+                let status = self.call_runtime("ferrumba_rt_list_insert", i64t.into(), &[vals[0], vals[1], slot.into()])?;
+                self.raise_memory_error_if(status)?;
                 none()
             }
             "pop" => {
@@ -119,12 +124,15 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 none()
             }
             "extend" => {
-                self.call_runtime_void("ferrumba_rt_list_extend", &[vals[0], vals[1]])?;
+                let status = self.call_runtime("ferrumba_rt_list_extend", i64t.into(), &[vals[0], vals[1]])?;
+                self.raise_memory_error_if(status)?;
                 none()
             }
-            "slice" => self.call_runtime("ferrumba_rt_list_slice", ptr_t.into(), vals)?,
-            "concat" => self.call_runtime("ferrumba_rt_list_concat", ptr_t.into(), vals)?,
-            "repeat" => self.call_runtime("ferrumba_rt_list_repeat", ptr_t.into(), vals)?,
+            "slice" | "concat" | "repeat" => {
+                let l = self.call_runtime(&format!("ferrumba_rt_list_{op}"), ptr_t.into(), vals)?;
+                self.raise_if_null(l)?;
+                l
+            }
             other => return Err(Diagnostic::internal(format!("list.{other} has no lowering"))),
         }))
     }
@@ -179,6 +187,16 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let slot = self.entry_alloca(self.ty(item), "item")?;
         self.builder.build_store(slot, v).map_err(ie)?;
         Ok(slot)
+    }
+
+    fn raise_memory_error_if(&mut self, status: BasicValueEnum<'ctx>) -> R<()> {
+        let failed = self.nonzero(status.into_int_value())?;
+        self.raise_if(failed, "MemoryError", "cannot allocate memory for the list")
+    }
+
+    fn raise_if_null(&mut self, l: BasicValueEnum<'ctx>) -> R<()> {
+        let null = self.builder.build_is_null(l.into_pointer_value(), "null").map_err(ie)?;
+        self.raise_if(null, "MemoryError", "cannot allocate memory for the list")
     }
 
     fn nonzero(&mut self, v: IntValue<'ctx>) -> R<IntValue<'ctx>> {
