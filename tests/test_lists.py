@@ -423,3 +423,62 @@ def test_typed_lists_order_like_lists():
     a, b = List([1, 2]), List([1, 3])
     assert (a < b, a <= b, a > b, a >= b, a != b) == (True, True, False, False, True)
     assert List([1]) == List([1])
+
+
+# ---------------------------------------------------------------- arrays as items
+
+
+def arrays_built(n):
+    out = []
+    for i in range(n):
+        out.append(np.arange(i) * 1.5)
+    return out
+
+
+def arrays_argument(arrays):
+    total = 0.0
+    for a in arrays:
+        total += a.sum()
+    arrays.append(arrays[0] * 2)
+    return total
+
+
+@given(st.integers(0, 6))
+@SOME
+def test_lists_of_arrays(n):
+    check(arrays_built, n)
+    check(arrays_argument, [np.arange(3.0), np.ones(3)])
+
+
+def keep_array(lst, a):
+    lst.append(a)
+    lst.append(a * 2)
+
+
+def test_a_typed_list_keeps_borrowed_arrays_alive():
+    lst = backend.typed.List()
+    lst.append(np.zeros(4))
+    a = np.arange(4.0)
+    compiled(keep_array)(lst, a)
+    del a
+    gc.collect()
+    np.testing.assert_array_equal(lst[1], np.arange(4.0))
+    np.testing.assert_array_equal(lst[2], np.arange(4.0) * 2)
+
+
+@pytest.mark.skipif(not IS_FERRUMBA, reason="ferrumba's allocation counter")
+def test_lists_of_arrays_do_not_leak():
+    from ferrumba import _core
+
+    built, keep = compiled(arrays_built), compiled(keep_array)
+    built(3)
+    gc.collect()
+    before = _core.live_allocations()
+    for _ in range(500):
+        built(4)
+        lst = backend.typed.List()
+        lst.append(np.zeros(3))
+        keep(lst, np.ones(3))
+        del lst
+    gc.collect()
+    assert _core.live_allocations() == before

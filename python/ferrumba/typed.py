@@ -13,34 +13,6 @@ from . import types as _types
 from ._core import ListStorage
 
 
-def _item_type_of(value):
-    """The item type a list gets from its first item (Numba's typeof)."""
-    if isinstance(value, List):
-        if value._storage is None:
-            raise TypeError("cannot add an empty typed List without an item type to a List")
-        return "ListType[%s]" % value._storage.item_type
-    from ._core import Dispatcher  # noqa: F401 - the extension is loaded
-
-    import numpy as np
-
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, complex):
-        return "complex128"
-    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
-        return value.dtype.name
-    if isinstance(value, tuple):
-        items = [_item_type_of(x) for x in value]
-        if items and all(t == items[0] for t in items):
-            return "UniTuple(%s x %d)" % (items[0], len(items))
-        return "Tuple(%s)" % ", ".join(items)
-    raise TypeError("a typed List cannot hold %s yet" % type(value).__name__)
-
-
 def _type_text(item_type):
     if isinstance(item_type, str):
         return item_type
@@ -85,7 +57,10 @@ class List(MutableSequence):
 
     def _typed_for(self, value):
         if self._storage is None:
-            self._storage = ListStorage(_item_type_of(value))
+            if isinstance(value, List) and value._storage is None:
+                raise TypeError("cannot add an empty typed List without an item type to a List")
+            # The item type is what a compiled function would type `value` as.
+            self._storage = ListStorage.for_item(value)
         return self._storage
 
     # ---- the sequence protocol
@@ -95,7 +70,7 @@ class List(MutableSequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            out = List.empty_list(self._storage.item_type) if self._storage is not None else List()
+            out = List._from_storage(self._storage.empty_like()) if self._storage is not None else List()
             for k in range(*i.indices(len(self))):
                 out.append(self._storage.get(k))
             return out

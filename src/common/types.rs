@@ -410,7 +410,12 @@ pub fn item_layout(t: &Type) -> Option<ItemLayout> {
         Type::Scalar(Scalar::Bool) => plain(1),
         Type::Scalar(s) => plain(s.bits() as usize / 8),
         Type::List { .. } => Some(ItemLayout { size: 8, align: 8, owned: Some(0) }),
+        // meminfo (the reference the item holds), parent, data, shape, strides.
+        Type::Array(a) => Some(ItemLayout { size: 24 + 16 * a.ndim as usize, align: 8, owned: Some(0) }),
         Type::NoneType => Some(ItemLayout { size: 0, align: 1, owned: None }),
+        // An array inside a tuple item would need an owner of its own when borrowed from
+        // Python (see list_python::adopt_array_item), which only whole items get.
+        Type::Tuple(items) if items.iter().any(|t| matches!(t, Type::Array(_))) => None,
         Type::Tuple(items) => {
             let (mut size, mut align, mut owned) = (0usize, 1usize, None);
             for it in items {

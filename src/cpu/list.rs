@@ -341,6 +341,7 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_list_concat", list_concat as *const () as usize),
         ("ferrumba_rt_list_repeat", list_repeat as *const () as usize),
         ("ferrumba_rt_list_delete", list_delete as *const () as usize),
+        ("ferrumba_rt_list_adopt_array", crate::cpu::list_python::adopt_array_item as *const () as usize),
     ]
 }
 

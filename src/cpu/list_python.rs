@@ -28,12 +28,32 @@ fn field_offsets(items: &[Type]) -> PyResult<Vec<usize>> {
 }
 
 /// Write `obj` as an item of type `t` at `p`. The list, not this function, takes the
-/// reference a list item holds.
+/// reference a list item holds; references made here for the item (an array's owner)
+/// are pushed to `made`, for the caller to drop once the list holds its own.
 ///
 /// # Safety
 /// `p` has room for one item of `t`.
-pub unsafe fn write_item(obj: &Bound<'_, PyAny>, t: &Type, p: *mut u8) -> PyResult<()> {
+pub unsafe fn write_item(obj: &Bound<'_, PyAny>, t: &Type, p: *mut u8, made: &mut Vec<*mut MemInfo>) -> PyResult<()> {
     match t {
+        Type::Array(want) => {
+            let fits = match crate::cpu::boxing::typeof_arg(obj)? {
+                Some(Type::Array(got)) => {
+                    got.dtype == want.dtype && got.ndim == want.ndim && (want.layout == crate::common::types::Layout::Any || got.layout == want.layout) && (!got.readonly || want.readonly)
+                }
+                _ => false,
+            };
+            if !fits {
+                return Err(PyTypeError::new_err(format!("cannot store {} in a list of {t}", crate::cpu::boxing::describe_python_type(obj))));
+            }
+            let mut slots = crate::cpu::boxing::SlotBuf::new();
+            crate::cpu::boxing::unbox(obj, t, &mut slots)?;
+            let words = slots.as_slice();
+            std::ptr::copy_nonoverlapping(words.as_ptr() as *const u8, p, words.len() * 8);
+            // A NumPy array lives as long as its Python object: the item's owner holds it.
+            let owner = python_owner(obj.as_ptr(), false);
+            (p as *mut *mut MemInfo).write_unaligned(owner);
+            made.push(owner);
+        }
         Type::Scalar(s) if s.is_complex() => {
             let c: Bound<PyComplex> = match obj.cast::<PyComplex>() {
                 Ok(c) => c.clone(),
@@ -70,7 +90,7 @@ pub unsafe fn write_item(obj: &Bound<'_, PyAny>, t: &Type, p: *mut u8) -> PyResu
                 return Err(PyTypeError::new_err(format!("cannot store a tuple of {} items in a list of {t}", tup.len())));
             }
             for ((x, it), off) in tup.iter().zip(items).zip(field_offsets(items)?) {
-                write_item(&x, it, p.add(off))?;
+                write_item(&x, it, p.add(off), made)?;
             }
         }
         Type::List { item, reflected: false } => {
@@ -116,6 +136,11 @@ pub unsafe fn read_item(py: Python<'_>, t: &Type, p: *const u8) -> PyResult<Py<P
             v.into_pyobject(py)?.into_any().unbind()
         }
         Type::NoneType => py.None(),
+        Type::Array(a) => {
+            let words = 3 + 2 * a.ndim as usize;
+            let slots: Vec<u64> = (0..words).map(|k| (p as *const u64).add(k).read_unaligned()).collect();
+            crate::cpu::boxing::box_value(py, t, &slots, &mut 0)?
+        }
         Type::Tuple(items) => {
             let mut vals = vec![];
             for (it, off) in items.iter().zip(field_offsets(items)?) {
@@ -163,8 +188,12 @@ impl ListStorage {
     fn with_item<T>(&self, value: &Bound<'_, PyAny>, f: impl FnOnce(*const u8) -> T) -> PyResult<T> {
         let size = unsafe { header(self.ptr()).item_size } as usize;
         let mut buf = vec![0u64; size.div_ceil(8).max(1)];
-        unsafe { write_item(value, &self.item, buf.as_mut_ptr() as *mut u8)? };
-        Ok(f(buf.as_ptr() as *const u8))
+        let mut made = vec![];
+        let written = unsafe { write_item(value, &self.item, buf.as_mut_ptr() as *mut u8, &mut made) };
+        let result = written.map(|_| f(buf.as_ptr() as *const u8));
+        // The list took its own references to what it keeps.
+        made.into_iter().for_each(|mi| unsafe { decref(mi) });
+        result
     }
 }
 
@@ -178,6 +207,25 @@ impl ListStorage {
         let l = layout_of(&item)?;
         let mi = list::new_detached(l.size as i64, l.owned.map_or(-1, |o| o as i64));
         Ok(ListStorage { mi: mi as usize, item })
+    }
+
+    /// An empty list whose items have the type of `value` (as a compiled function's
+    /// argument would be typed).
+    #[staticmethod]
+    fn for_item(value: &Bound<'_, PyAny>) -> PyResult<ListStorage> {
+        let Some(item) = crate::cpu::boxing::typeof_arg(value)? else {
+            return Err(PyTypeError::new_err(format!("a typed List cannot hold {} items", crate::cpu::boxing::describe_python_type(value))));
+        };
+        let l = layout_of(&item)?;
+        let mi = list::new_detached(l.size as i64, l.owned.map_or(-1, |o| o as i64));
+        Ok(ListStorage { mi: mi as usize, item })
+    }
+
+    /// A new empty list of the same item type.
+    fn empty_like(&self) -> ListStorage {
+        let h = unsafe { header(self.ptr()) };
+        let mi = list::new_detached(h.item_size, h.owned_offset);
+        ListStorage { mi: mi as usize, item: self.item.clone() }
     }
 
     #[getter]
@@ -250,6 +298,39 @@ impl ListStorage {
     }
 }
 
+/// A `MemInfo` that keeps Python object `obj` alive (one reference to it), for arrays
+/// borrowed from Python that a list keeps beyond the call. `in_arena`: its first
+/// reference belongs to the calling thread's arena (compiled code), else to the caller.
+///
+/// # Safety
+/// The GIL is held and `obj` is a live object.
+unsafe fn python_owner(obj: *mut pyo3::ffi::PyObject, in_arena: bool) -> *mut MemInfo {
+    unsafe fn release(data: *mut u8) {
+        let obj = *(data as *const *mut pyo3::ffi::PyObject);
+        pyo3::ffi::Py_DECREF(obj);
+    }
+    let mi = if in_arena { crate::cpu::memory::alloc_array(8) } else { crate::cpu::memory::alloc_detached(8) };
+    pyo3::ffi::Py_INCREF(obj);
+    *((*mi).data as *mut *mut pyo3::ffi::PyObject) = obj;
+    (*mi).dtor = Some(release);
+    mi
+}
+
+/// Compiled code, before it stores an array item into a list: an array borrowed from
+/// Python (no owner, a parent object) gets an owner holding that object, so the list
+/// can keep it past the call. Compiled code holds the GIL here (`nogil` functions that
+/// put borrowed arrays into lists are not supported).
+pub extern "C" fn adopt_array_item(item: *mut u8) {
+    unsafe {
+        let words = item as *mut usize;
+        let (meminfo, parent) = (words.read_unaligned(), words.add(1).read_unaligned());
+        if meminfo == 0 && parent != 0 {
+            let owner = python_owner(parent as *mut pyo3::ffi::PyObject, true);
+            words.write_unaligned(owner as usize);
+        }
+    }
+}
+
 fn grown(status: i64) -> PyResult<()> {
     if status != 0 {
         return Err(pyo3::exceptions::PyMemoryError::new_err("cannot allocate memory for the list"));
@@ -293,8 +374,11 @@ pub fn reflected_from_python(obj: &Bound<'_, PyAny>, item: &Type) -> PyResult<u6
     }
     let mut buf = vec![0u64; l.size.div_ceil(8).max(1)];
     for x in list.iter() {
-        unsafe { write_item(&x, item, buf.as_mut_ptr() as *mut u8)? };
-        grown(list::list_append(mi, buf.as_ptr() as *const u8))?;
+        let mut made = vec![];
+        let written = unsafe { write_item(&x, item, buf.as_mut_ptr() as *mut u8, &mut made) };
+        let appended = written.and_then(|_| grown(list::list_append(mi, buf.as_ptr() as *const u8)));
+        made.into_iter().for_each(|m| unsafe { decref(m) });
+        appended?;
     }
     unsafe {
         header(mi).dirty = 0;

@@ -182,10 +182,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         self.item_address(h, k, size)
     }
 
-    /// A stack slot holding `v`, an item of type `item`.
+    /// A stack slot holding `v`, an item of type `item` about to be stored into a list
+    /// (an array borrowed from Python gets an owner first, see `adopt_array_item`).
     fn item_slot(&mut self, item: &Type, v: BasicValueEnum<'ctx>) -> R<PointerValue<'ctx>> {
         let slot = self.entry_alloca(self.ty(item), "item")?;
         self.builder.build_store(slot, v).map_err(ie)?;
+        if matches!(item, Type::Array(_)) {
+            self.call_runtime_void("ferrumba_rt_list_adopt_array", &[slot.into()])?;
+        }
         Ok(slot)
     }
 
