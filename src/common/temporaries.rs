@@ -8,10 +8,10 @@
 //! - every variable the body assigns an array (or a tuple holding one) is mentioned nowhere
 //!   outside the body, and each iteration assigns it before reading it;
 //! - the body returns no array.
-//! Arrays only reach other places through variables or returns (they cannot be stored in
-//! arrays or lists), so those two rules cover every way out. Lists count as arrays here;
-//! a list stored into another list is kept alive by the reference that list takes, so
-//! the release cannot free it. Loops with an `else` are left alone.
+//! Arrays only reach other places through variables, returns and lists; a list takes its
+//! own reference to an array or list stored into it, so the release cannot free those, and
+//! the two rules cover every other way out. Lists count as arrays here. Loops with an
+//! `else` are left alone.
 
 use crate::common::diagnostic::Span;
 use crate::common::ir::{Block, Expr, ExprKind, Function, Stmt, Var, VarId};
