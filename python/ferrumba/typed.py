@@ -164,8 +164,16 @@ class List(MutableSequence):
         """How many items fit before the list grows (Numba's typed List says too)."""
         return 0 if self._storage is None else self._storage.capacity
 
+    @property
+    def _typed(self):
+        """Whether the item type is known yet."""
+        return self._storage is not None
+
     def __repr__(self):
-        return "[%s]" % ", ".join(repr(x) for x in self)
+        # Numba's spelling: the type, then the items (str() shows only the items).
+        if self._storage is None:
+            return "ListType[Undefined]([])"
+        return "ListType[%s]([%s])" % (self._storage.item_type, ", ".join(repr(x) for x in self))
 
     def __str__(self):
         return "[%s]" % ", ".join(str(x) for x in self)
