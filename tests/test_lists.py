@@ -482,3 +482,32 @@ def test_lists_of_arrays_do_not_leak():
         del lst
     gc.collect()
     assert _core.live_allocations() == before
+
+
+def slice_assign(xs, ys, i, j):
+    xs[i:j] = ys
+    return xs
+
+
+def slice_assign_extended(xs, ys):
+    xs[::2] = ys
+    return xs
+
+
+def slice_delete(xs, i, j, k):
+    del xs[i:j:k]
+    return xs
+
+
+def slice_assign_self(xs):
+    xs[1:] = xs
+    return xs
+
+
+@given(ints, ints, index, index, st.sampled_from([1, 2, -1, -3]))
+@SOME
+def test_slice_assignment_and_deletion(xs, ys, i, j, k):
+    check(slice_assign, list(xs), list(ys), i, j)
+    check(slice_assign_extended, list(xs), list(ys))
+    check(slice_delete, list(xs), i, j, k)
+    check(slice_assign_self, list(xs))

@@ -147,40 +147,47 @@ impl Typer<'_> {
         call("list.get", vec![l, i], item, span)
     }
 
+    /// The run-time parts of `[a:b:c]` as the list runtime takes them: lo, hi, step (checked
+    /// not to be zero, in `setup`) and the flags saying which bounds were given.
+    fn slice_arguments(&mut self, sl: &ast::ExprSlice, setup: &mut Vec<Stmt>, span: Span) -> Result<Vec<Expr>, Diagnostic> {
+        let (mut args, mut flags) = (vec![], 0);
+        for (k, part) in [&sl.lower, &sl.upper].into_iter().enumerate() {
+            match part {
+                Some(p) => {
+                    let v = self.rt(p)?;
+                    args.push(self.index_int(v, span)?);
+                    flags |= 1 << k;
+                }
+                None => args.push(int(0, span)),
+            }
+        }
+        let step = match &sl.step {
+            Some(s) => {
+                let v = self.rt(s)?;
+                self.index_int(v, span)?
+            }
+            None => int(1, span),
+        };
+        let step_var = self.temp("step", I64);
+        let step_e = self.var_expr(step_var, span);
+        let zero = Expr::new(ExprKind::Compare(CmpOp::Eq, bx(step_e.clone()), bx(int(0, span))), BOOL, span);
+        setup.push(Stmt::Assign(step_var, step));
+        setup.push(Stmt::If {
+            cond: zero,
+            then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some("slice step cannot be zero".into()), span }],
+            else_body: vec![],
+        });
+        args.push(step_e);
+        args.push(int(flags, span));
+        Ok(args)
+    }
+
     /// `l[i]` and `l[a:b:c]`.
     pub(crate) fn list_subscript(&mut self, l: Expr, index: &ast::Expr, span: Span) -> Result<Expr, Diagnostic> {
         if let ast::Expr::Slice(sl) = index {
-            let (mut args, mut flags) = (vec![l.clone()], 0);
-            for (k, part) in [&sl.lower, &sl.upper].into_iter().enumerate() {
-                match part {
-                    Some(p) => {
-                        let v = self.rt(p)?;
-                        args.push(self.index_int(v, span)?);
-                        flags |= 1 << k;
-                    }
-                    None => args.push(int(0, span)),
-                }
-            }
-            let step = match &sl.step {
-                Some(s) => {
-                    let v = self.rt(s)?;
-                    self.index_int(v, span)?
-                }
-                None => int(1, span),
-            };
-            let step_var = self.temp("step", I64);
-            let step_e = self.var_expr(step_var, span);
-            let zero = Expr::new(ExprKind::Compare(CmpOp::Eq, bx(step_e.clone()), bx(int(0, span))), BOOL, span);
-            let setup = vec![
-                Stmt::Assign(step_var, step),
-                Stmt::If {
-                    cond: zero,
-                    then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some("slice step cannot be zero".into()), span }],
-                    else_body: vec![],
-                },
-            ];
-            args.push(step_e);
-            args.push(int(flags, span));
+            let mut setup = vec![];
+            let mut args = vec![l.clone()];
+            args.extend(self.slice_arguments(sl, &mut setup, span)?);
             let ty = match &l.ty {
                 Type::List { item, .. } => list_type((**item).clone(), true),
                 other => other.clone(),
@@ -193,11 +200,24 @@ impl Typer<'_> {
         Ok(self.list_get(l, i, span))
     }
 
-    /// `l[i] = v`.
+    /// `l[i] = v` and `l[a:b:c] = iterable`.
     pub(crate) fn list_store(&mut self, l: Expr, index: &ast::Expr, value: Expr, span: Span) -> Result<Stmt, Diagnostic> {
-        if matches!(index, ast::Expr::Slice(_)) {
-            return Err(Diagnostic::typing("unsupported", "assigning to a slice of a list is not supported yet", span)
-                .with_hint("assign the items one by one"));
+        if let ast::Expr::Slice(sl) = index {
+            let items = match value.ty {
+                Type::List { .. } => value,
+                _ => self.list_from(Some(Value::Rt(value)), true, span)?,
+            };
+            let Type::List { item: incoming, .. } = items.ty.clone() else { unreachable!() };
+            let item = self.refine(&l, &incoming, span)?;
+            if *incoming != item && *incoming != Type::Unknown {
+                return Err(Diagnostic::typing("type-conflict", format!("cannot assign {} to a slice of {}", items.ty, l.ty), span));
+            }
+            let mut setup = vec![];
+            let mut args = vec![l];
+            args.extend(self.slice_arguments(sl, &mut setup, span)?);
+            args.push(items);
+            let store = call("list.set_slice", args, Type::NoneType, span);
+            return Ok(Stmt::Eval(Expr::new(ExprKind::Block(setup, bx(store)), Type::NoneType, span)));
         }
         let item = self.refine(&l, &value.ty, span)?;
         let i = self.rt(index)?;
@@ -372,8 +392,12 @@ impl Typer<'_> {
 
     /// `del l[i]`.
     pub(crate) fn list_delete(&mut self, l: Expr, index: &ast::Expr, span: Span) -> Result<Stmt, Diagnostic> {
-        if matches!(index, ast::Expr::Slice(_)) {
-            return Err(Diagnostic::typing("unsupported", "deleting a slice of a list is not supported yet", span));
+        if let ast::Expr::Slice(sl) = index {
+            let mut setup = vec![];
+            let mut args = vec![l];
+            args.extend(self.slice_arguments(sl, &mut setup, span)?);
+            let delete = call("list.delete_slice", args, Type::NoneType, span);
+            return Ok(Stmt::Eval(Expr::new(ExprKind::Block(setup, bx(delete)), Type::NoneType, span)));
         }
         let i = self.rt(index)?;
         let i = self.index_int(i, span)?;

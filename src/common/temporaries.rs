@@ -69,7 +69,7 @@ fn allocates(e: &Expr, calls_allocating: &dyn Fn(&str) -> bool) -> bool {
             // reallocates its item buffer, which the list (not the arena) owns.
             "list.build" | "list.slice" | "list.concat" | "list.repeat" => true,
             "range" | "range.len" | "range.item" | "list.len" | "list.get" | "list.set" | "list.append" | "list.insert" | "list.pop"
-            | "list.clear" | "list.extend" | "list.delete" => false,
+            | "list.clear" | "list.extend" | "list.delete" | "list.set_slice" | "list.delete_slice" => false,
             other => calls_allocating(other),
         },
         ExprKind::Math(..) => holds_array(&e.ty),

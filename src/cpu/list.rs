@@ -286,6 +286,86 @@ pub extern "C" fn list_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags
     }
 }
 
+/// `l[lo:hi:step] = other`: 0, 1 when the list cannot grow (MemoryError), 2 when an
+/// extended slice (step != 1) and `other` differ in length (ValueError).
+pub extern "C" fn list_set_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags: i64, other: *mut MemInfo) -> i64 {
+    unsafe {
+        let (start, n) = slice_span(l, lo, hi, step, flags);
+        let size = header(l).item_size as usize;
+        let m = header(other).len;
+        // The new items, copied first (`l[:] = l` reads what it writes) with their references.
+        let mut incoming = vec![0u8; m as usize * size];
+        std::ptr::copy_nonoverlapping(header(other).items, incoming.as_mut_ptr(), incoming.len());
+        let h = header(l);
+        if step != 1 {
+            if m != n {
+                return 2;
+            }
+            for j in 0..n {
+                let k = start + j * step;
+                if h.owned_offset >= 0 {
+                    release_owned(h, k, true);
+                }
+                std::ptr::copy_nonoverlapping(incoming.as_ptr().add(j as usize * size), item_ptr(h, k), size);
+                take_owned(h, k);
+            }
+            h.dirty = 1;
+            return 0;
+        }
+        if m > n && !reserve(h, h.len + m - n) {
+            return 1;
+        }
+        if h.owned_offset >= 0 {
+            for k in start..start + n {
+                release_owned(h, k, true);
+            }
+        }
+        // Move the tail to its new place, then fill the gap.
+        std::ptr::copy(item_ptr(h, start + n), item_ptr(h, start + m), (h.len - start - n) as usize * size);
+        std::ptr::copy_nonoverlapping(incoming.as_ptr(), item_ptr(h, start), incoming.len());
+        for k in start..start + m {
+            take_owned(h, k);
+        }
+        h.len += m - n;
+        h.dirty = 1;
+        0
+    }
+}
+
+/// `del l[lo:hi:step]`.
+pub extern "C" fn list_delete_slice(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags: i64) {
+    unsafe {
+        let (start, n) = slice_span(l, lo, hi, step, flags);
+        let h = header(l);
+        let size = h.item_size as usize;
+        let mut doomed: Vec<i64> = (0..n).map(|j| start + j * step).collect();
+        doomed.sort_unstable();
+        let mut kept = 0;
+        let mut next = doomed.iter().peekable();
+        for k in 0..h.len {
+            if next.peek() == Some(&&k) {
+                next.next();
+                if h.owned_offset >= 0 {
+                    release_owned(h, k, true);
+                }
+                continue;
+            }
+            if kept != k {
+                std::ptr::copy_nonoverlapping(item_ptr(h, k), item_ptr(h, kept), size);
+            }
+            kept += 1;
+        }
+        h.len = kept;
+        h.dirty = 1;
+    }
+}
+
+unsafe fn slice_span(l: *mut MemInfo, lo: i64, hi: i64, step: i64, flags: i64) -> (i64, i64) {
+    let mut span = [0i64; 2];
+    crate::cpu::runtime::slice(header(l).len, lo, hi, step, flags, &mut span);
+    (span[0], span[1])
+}
+
 /// `a + b` as a new list (null: MemoryError).
 pub extern "C" fn list_concat(a: *mut MemInfo, b: *mut MemInfo) -> *mut MemInfo {
     unsafe {
@@ -341,6 +421,8 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("ferrumba_rt_list_concat", list_concat as *const () as usize),
         ("ferrumba_rt_list_repeat", list_repeat as *const () as usize),
         ("ferrumba_rt_list_delete", list_delete as *const () as usize),
+        ("ferrumba_rt_list_set_slice", list_set_slice as *const () as usize),
+        ("ferrumba_rt_list_delete_slice", list_delete_slice as *const () as usize),
         ("ferrumba_rt_list_adopt_array", crate::cpu::list_python::adopt_array_item as *const () as usize),
     ]
 }

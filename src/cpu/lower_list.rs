@@ -128,6 +128,18 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 self.raise_memory_error_if(status)?;
                 none()
             }
+            "set_slice" => {
+                let status = self.call_runtime("ferrumba_rt_list_set_slice", i64t.into(), vals)?.into_int_value();
+                let memory = self.builder.build_int_compare(IntPredicate::EQ, status, self.i64c(1), "nomem").map_err(ie)?;
+                self.raise_if(memory, "MemoryError", "cannot allocate memory for the list")?;
+                let sizes = self.builder.build_int_compare(IntPredicate::EQ, status, self.i64c(2), "sizes").map_err(ie)?;
+                self.raise_if(sizes, "ValueError", "attempt to assign a sequence to an extended slice of another size")?;
+                none()
+            }
+            "delete_slice" => {
+                self.call_runtime_void("ferrumba_rt_list_delete_slice", vals)?;
+                none()
+            }
             "slice" | "concat" | "repeat" => {
                 let l = self.call_runtime(&format!("ferrumba_rt_list_{op}"), ptr_t.into(), vals)?;
                 self.raise_if_null(l)?;
