@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.backend import IS_FERRUMBA, IS_NUMBA, TypingError, backend
+from tests.backend import IS_FERRUMBA, IS_NUMBA, TypingError, backend, numba_lacks
 from tests.checks import check, compiled
 
 # A list argument needs an item to be typed (as in Numba): arguments are never empty,
@@ -504,6 +504,7 @@ def slice_assign_self(xs):
     return xs
 
 
+@numba_lacks("del of extended slices; some slice assignments")
 @given(ints, ints, index, index, st.sampled_from([1, 2, -1, -3]))
 @SOME
 def test_slice_assignment_and_deletion(xs, ys, i, j, k):
