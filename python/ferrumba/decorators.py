@@ -7,7 +7,7 @@ import warnings
 from . import _core
 from .types import _text_of_signature, from_string
 
-_ACCEPTED = {"nopython", "nogil", "fastmath", "boundscheck", "error_model", "cache", "parallel", "inline", "locals", "forceobj", "looplift", "no_cpython_wrapper", "no_cfunc_wrapper", "_nrt"}
+_ACCEPTED = {"nopython", "nogil", "fastmath", "boundscheck", "error_model", "cache", "parallel", "inline", "locals", "forceobj", "looplift", "no_cpython_wrapper", "no_cfunc_wrapper", "_nrt", "pipeline_class"}
 
 
 class CPUDispatcher(_core.Dispatcher):
@@ -101,6 +101,11 @@ def _make(func, signatures, options):
         warnings.warn("parallel=True is accepted but ferrumba does not parallelize loops yet", stacklevel=3)
     if not callable(func) or not hasattr(func, "__code__"):
         raise TypeError(f"jit expects a Python function, got {func!r}")
+    if options.get("pipeline_class") is not None:
+        # Custom compiler passes (ferrumba.core): compile the function they leave.
+        from .core.compiler import run_pipeline
+
+        func = run_pipeline(options["pipeline_class"], func)
     d = CPUDispatcher(
         func,
         nogil=bool(options.get("nogil", False)),
