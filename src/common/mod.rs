@@ -2,10 +2,12 @@
 //! LLVM or Python objects.
 
 pub mod builtins;
+mod calls;
 mod cuda;
 pub mod diagnostic;
 mod folds;
 pub mod infer;
+mod infer_access;
 mod infer_expr;
 mod infer_loops;
 mod lists;
