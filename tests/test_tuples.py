@@ -200,3 +200,24 @@ def slice_of_call(x):
 @given(x=st.integers(-100, 100))
 def test_slicing_a_tuple_expression_evaluates_it_once(x):
     check(slice_of_call, x)
+
+
+def tuple_index(t, x):
+    return t.index(x)
+
+
+def tuple_count(t, x):
+    return t.count(x)
+
+
+@given(st.lists(st.integers(-3, 3), min_size=1, max_size=6), st.integers(-4, 4))
+def test_tuple_index(items, x):
+    check(tuple_index, tuple(items), x, same_message=True)
+
+
+@numba_lacks("tuple.count")
+@given(st.lists(st.integers(-3, 3), min_size=1, max_size=6), st.integers(-4, 4))
+def test_tuple_count(items, x):
+    check(tuple_count, tuple(items), x)
+    # Items of another kind are simply never equal.
+    check(tuple_count, tuple(items) + (1.5, True), x)

@@ -189,6 +189,10 @@ impl<'a> Typer<'a> {
         if recv.ty.array().is_some() {
             return self.array_method(recv.clone(), name, args.to_vec(), kwargs.to_vec(), span);
         }
+        if let (Type::Tuple(_), "index" | "count", [x], true) = (&recv.ty, name, args, kwargs.is_empty()) {
+            let x = self.as_rt(x.clone(), span)?;
+            return Ok(Some(Value::Rt(self.tuple_search(name, recv.clone(), x, span)?)));
+        }
         if matches!(recv.ty, Type::List { .. }) && kwargs.is_empty() {
             return self.list_method(recv.clone(), name, args.to_vec(), span);
         }

@@ -161,6 +161,37 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// `t.index(x)` and `t.count(x)` of a tuple: every item compared with `x` (items of
+    /// another kind are never equal, as in Python), the first match wins for `index`.
+    pub(crate) fn tuple_search(&mut self, method: &str, t: Expr, x: Expr, span: Span) -> Result<Expr, Diagnostic> {
+        let Type::Tuple(items) = t.ty.clone() else { return Err(Diagnostic::internal("tuple_search of a non-tuple")) };
+        let (tv, xv) = (self.temp("tuple", t.ty.clone()), self.temp("needle", x.ty.clone()));
+        let mut stmts = vec![Stmt::Assign(tv, t), Stmt::Assign(xv, x)];
+        let acc = self.temp(method, I64);
+        let int = |n: i64| Expr::new(ExprKind::Int(n), I64, span);
+        stmts.push(Stmt::Assign(acc, int(if method == "index" { -1 } else { 0 })));
+        let order: Vec<usize> = if method == "index" { (0..items.len()).rev().collect() } else { (0..items.len()).collect() };
+        for i in order {
+            let item = Expr::new(ExprKind::TupleGet(bx(self.var_expr(tv, span)), i), items[i].clone(), span);
+            let equal = match self.compare(ast::CmpOp::Eq, item, self.var_expr(xv, span), span) {
+                Ok(e) if e.ty == BOOL => e,
+                _ => continue,
+            };
+            let update = if method == "index" {
+                int(i as i64)
+            } else {
+                Expr::new(ExprKind::Binary(BinOp::Add, bx(self.var_expr(acc, span)), bx(int(1))), I64, span)
+            };
+            stmts.push(Stmt::If { cond: equal, then_body: vec![Stmt::Assign(acc, update)], else_body: vec![] });
+        }
+        if method == "index" {
+            let missing = Expr::new(ExprKind::Compare(CmpOp::Lt, bx(self.var_expr(acc, span)), bx(int(0))), BOOL, span);
+            let raise = Stmt::Raise { class: "ValueError".into(), message: Some("tuple.index(x): x not in tuple".into()), span };
+            stmts.push(Stmt::If { cond: missing, then_body: vec![raise], else_body: vec![] });
+        }
+        Ok(Expr::new(ExprKind::Block(stmts, bx(self.var_expr(acc, span))), I64, span))
+    }
+
     /// An index converted to int64 (the IR's index type).
     pub(crate) fn index_int(&mut self, i: Expr, span: Span) -> Result<Expr, Diagnostic> {
         let i = self.strip_optional_pub(i);

@@ -150,7 +150,7 @@ impl<'a> Typer<'a> {
                 _ => return Ok(Value::Method(bx(e), attr.to_string())),
             }));
         }
-        if matches!(e.ty, Type::List { .. }) {
+        if matches!(e.ty, Type::List { .. }) || (matches!(e.ty, Type::Tuple(_)) && matches!(attr, "index" | "count")) {
             return Ok(Value::Method(bx(e), attr.to_string()));
         }
         if let Some(s) = e.ty.scalar() {
