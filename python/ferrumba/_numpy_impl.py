@@ -614,6 +614,72 @@ def _count_nonzero_whole(a):
     return impl
 
 
+def _matmul_exact(a, b):
+    raise RuntimeError("_matmul_exact is only for compiled code")
+
+
+@register_jitable
+def matmul_exact(a, b):
+    """a @ b of integer or boolean arrays (1 or 2 dimensions): the compiler calls it."""
+    return _matmul_exact(a, b)
+
+
+@overload(_matmul_exact)
+def _matmul_exact_typing(a, b):
+    """Sums of products in NumPy's result dtype, wrapping; of booleans, any(x and y)."""
+    if not (_is_array(a) and _is_array(b) and a.ndim in (1, 2) and b.ndim in (1, 2)):
+        return None
+    T = getattr(np, np.result_type(np.dtype(a.dtype.name), np.dtype(b.dtype.name)).name)
+    if T is np.bool_:
+        def dot(a, b, i, j, k):
+            acc = False
+            for p in range(k):
+                acc = acc or (bool(a[i, p]) and bool(b[p, j]))
+            return acc
+    else:
+        def dot(a, b, i, j, k):
+            acc = T(0)
+            for p in range(k):
+                acc += T(a[i, p]) * T(b[p, j])
+            return acc
+    dot = register_jitable(dot)
+
+    def product(a2, b2):
+        k = a2.shape[1]
+        if b2.shape[0] != k:
+            raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0")
+        m = a2.shape[0]
+        n = b2.shape[1]
+        out = np.empty((m, n), dtype=T)
+        for i in range(m):
+            for j in range(n):
+                out[i, j] = dot(a2, b2, i, j, k)
+        return out
+
+    product = register_jitable(product)
+    if a.ndim == 2 and b.ndim == 2:
+        def mm(a, b):
+            return product(a, b)
+
+        return mm
+    if a.ndim == 1 and b.ndim == 1:
+        def vv(a, b):
+            return product(a.reshape((1, a.size)), b.reshape((b.size, 1)))[0, 0]
+
+        return vv
+    if a.ndim == 1:
+        def vm(a, b):
+            return product(a.reshape((1, a.size)), b)[0].copy()
+
+        return vm
+
+    def mv(a, b):
+        r = product(a, b.reshape((b.size, 1)))
+        return r.reshape(r.size)
+
+    return mv
+
+
 @overload(np.dot)
 def _dot(a, b):
     if not (_is_array(a) and _is_array(b)):
@@ -627,6 +693,11 @@ def _dot(a, b):
         return None
 
     T = getattr(np, np.result_type(a.dtype.name, b.dtype.name).name)
+    if T is np.bool_:
+        def logical(a, b):
+            return matmul_exact(a, b)
+
+        return logical
 
     def impl(a, b):
         if a.size != b.size:
@@ -825,6 +896,25 @@ def _sum_of_abs(a):
         k += 1
     return (s0 + s1) + (s2 + s3)
 
+def _inexact(x):
+    raise RuntimeError("_inexact is only for compiled code")
+
+
+@overload(_inexact)
+def _inexact_typing(x):
+    """x itself for float and complex arrays, x in float64 otherwise."""
+    if isinstance(x.dtype, (types.Float, types.Complex)):
+        def same(x):
+            return x
+
+        return same
+
+    def as_float(x):
+        return x.astype(np.float64)
+
+    return as_float
+
+
 @overload(np.linalg.norm)
 def _norm(x, ord=None):
     """The seed talk's example: vector norms for every `ord`; matrix norms for 2-d arrays."""
@@ -842,28 +932,41 @@ def _norm(x, ord=None):
 
         return invalid
 
+    # NumPy computes the norms of integers and booleans in float64.
+    inexact = isinstance(x.dtype, (types.Float, types.Complex))
+
     def vector(x, ord=None):
-        a = x
+        a = _inexact(x)
         n = a.size
-        if n == 0:
-            return 0.0
         if ord is None:
+            if n == 0:
+                return 0.0
             return math.sqrt(_sum_of_squares(a))
+        if n == 0:
+            if ord == -np.inf:
+                raise ValueError("zero-size array to reduction operation minimum which has no identity")
+            if ord < 0:
+                return np.inf
+            return 0.0
         if ord == np.inf:
             # max(abs(a))
             ret = abs(a[0])
             for k in range(1, n):
                 val = abs(a[k])
-                if val > ret:
+                if val > ret or val != val:
                     ret = val
+                if ret != ret:
+                    break   # NaN wins, as in np.max/np.min
             return ret
         elif ord == -np.inf:
             # min(abs(a))
             ret = abs(a[0])
             for k in range(1, n):
                 val = abs(a[k])
-                if val < ret:
+                if val < ret or val != val:
                     ret = val
+                if ret != ret:
+                    break   # NaN wins, as in np.max/np.min
             return ret
         elif ord == 0:
             # sum(a != 0), counted in integers (no float addition chain)
@@ -879,7 +982,11 @@ def _norm(x, ord=None):
         else:
             ret = 0.0
             for k in range(n):
-                ret += abs(a[k]) ** ord
+                v = abs(a[k])
+                # NumPy's power: 0 to a negative power is inf (not ZeroDivisionError).
+                ret += np.inf if v == 0 and ord < 0 else v ** ord
+            if ret == 0 and ord < 0:
+                return np.inf
             return ret ** (1.0 / ord)
 
     return vector
@@ -889,15 +996,30 @@ def _norm(x, ord=None):
 
 @overload(np.linspace)
 def _linspace(start, stop, num=None, endpoint=None):
+    """NumPy's algorithm: arange(num) * step + start (for a step that underflows to 0,
+    arange(num) / div * delta + start), the last value set to `stop`, in float64."""
+    if not all(isinstance(t, (types.Integer, types.Float, types.Boolean)) for t in (start, stop)):
+        return None
+
     def impl(start, stop, num=50, endpoint=True):
+        if num < 0:
+            raise ValueError("Number of samples must be non-negative.")
         out = np.empty(num, dtype=np.float64)
-        if num == 1:
-            out[0] = start
-            return out
         div = num - 1 if endpoint else num
-        step = (stop - start) / div
-        for i in range(num):
-            out[i] = start + i * step
+        first = np.float64(start)
+        delta = np.float64(stop) - first
+        if div > 0:
+            step = delta / div
+            if step == 0:
+                for i in range(num):
+                    out[i] = (i / div) * delta + first
+            else:
+                for i in range(num):
+                    out[i] = i * step + first
+        else:
+            # 0 or 1 values with endpoint: no step; NumPy multiplies by delta (0 * inf is NaN).
+            for i in range(num):
+                out[i] = i * delta + first
         if endpoint and num > 1:
             out[num - 1] = stop
         return out
@@ -928,6 +1050,119 @@ def _identity(n, dtype=None):
         return out
 
     return impl
+
+
+# ---- array functions that are methods ------------------------------------------------------
+
+@overload(np.transpose)
+def _transpose_function(a, axes=None):
+    if not _is_array(a):
+        return None
+    if _no_axis(axes):
+        def impl(a, axes=None):
+            return a.transpose()
+
+        return impl
+    return None
+
+
+@overload(np.ravel)
+def _ravel_function(a):
+    if not _is_array(a):
+        return None
+
+    def impl(a):
+        return a.ravel()
+
+    return impl
+
+
+@overload(np.reshape)
+def _reshape_function(a, shape):
+    if not _is_array(a):
+        return None
+
+    def impl(a, shape):
+        return a.reshape(shape)
+
+    return impl
+
+
+@overload_method(types.Array, "fill")
+def _fill(a, value):
+    if a.readonly or not isinstance(value, (types.Integer, types.Float, types.Boolean, types.Complex)):
+        return None
+    T = getattr(np, a.dtype.name)
+    if isinstance(a.dtype, types.Integer) and isinstance(value, (types.Integer, types.Float)):
+        # A Python number is converted as NumPy converts it: int() of a float, then
+        # OverflowError outside the dtype's range (not a wrapping cast).
+        info = np.iinfo(T)
+        lo = int(info.min)
+        # The largest value as an int64; -1 where every int64 fits (int64, uint64).
+        hi = int(info.max) if info.max < 2**63 - 1 else -1
+        u64 = T is np.uint64
+        top = 1.8446744073709552e19 if u64 else 9.223372036854775807e18
+        floating = isinstance(value, types.Float)
+
+        def checked(a, value):
+            if floating:
+                if value != value:
+                    raise ValueError("cannot convert float NaN to integer")
+                if not (value >= -9.223372036854775807e18 and value < top):
+                    raise OverflowError("Python int too large to convert to C long")
+                if u64 and value >= 9.223372036854775807e18:
+                    a[...] = T(value)
+                    return
+                w = np.int64(value)
+                if w < lo or (hi >= 0 and w > hi):
+                    raise OverflowError("Python integer out of bounds for the array's dtype")
+                a[...] = T(w)
+            else:
+                if value < lo or (hi >= 0 and value > hi):
+                    raise OverflowError("Python integer out of bounds for the array's dtype")
+                a[...] = T(value)
+
+        return checked
+
+    def impl(a, value):
+        a[...] = T(value)
+
+    return impl
+
+
+@overload_method(types.Array, "clip")
+def _clip_method(a, a_min, a_max):
+    def impl(a, a_min, a_max):
+        return np.clip(a, a_min, a_max)
+
+    return impl
+
+
+@overload_method(types.Array, "dot")
+def _dot_method(a, b):
+    def impl(a, b):
+        return np.dot(a, b)
+
+    return impl
+
+
+@overload_method(types.Array, "trace")
+def _trace_method(a):
+    if not (_is_array(a) and a.ndim == 2):
+        return None
+
+    def impl(a):
+        return np.trace(a)
+
+    return impl
+
+
+@register_jitable
+def item_of(a):
+    """a.item(): the one element of an array of size 1 (the compiler calls it)."""
+    if a.size != 1:
+        raise ValueError("can only convert an array of size 1 to a Python scalar")
+    return a.ravel()[0]
 
 
 # ---- sorting and searching ---------------------------------------------------------------
@@ -1484,18 +1719,38 @@ _fixed_axis_joiner("column_stack")
 
 
 @overload(np.diff)
-def _diff(a, n=None):
-    if not _array_1d(a):
+def _diff(a, n=None, axis=None):
+    """The n-th differences along an axis (the last by default); of booleans, NumPy's
+    not_equal."""
+    if not _is_array(a) or a.ndim == 0:
         return None
+    if not (n is None or isinstance(n, (types.Integer, types.NoneType))):
+        return None
+    if not (axis is None or isinstance(axis, (types.Integer, types.NoneType))):
+        return None
+    replaced = _replaced_axis(a.ndim)
+    if isinstance(a.dtype, types.Boolean):
+        def step(work, i):
+            work[:, i, :] = work[:, i + 1, :] != work[:, i, :]
+    else:
+        def step(work, i):
+            work[:, i, :] = work[:, i + 1, :] - work[:, i, :]
+    step = register_jitable(step)
 
-    def impl(a, n=1):
-        out = a.copy()
-        size = a.size
+    def impl(a, n=1, axis=-1):
+        if n < 0:
+            raise ValueError("order must be non-negative")
+        ax = _normalize_axis(axis, a.ndim)
+        work = _as_3d(a, ax).copy()
+        size = work.shape[1]
         for _ in range(n):
+            if size <= 1:
+                size = 0
+                break
             for i in range(size - 1):
-                out[i] = out[i + 1] - out[i]
+                step(work, i)
             size -= 1
-        return out[: max(size, 0)].copy()
+        return work[:, :size, :].copy().reshape(replaced(a.shape, ax, size))
 
     return impl
 
@@ -1506,6 +1761,8 @@ def _bincount(x, weights=None, minlength=None):
         return None
     if weights is None or isinstance(weights, types.NoneType):
         def impl(x, weights=None, minlength=0):
+            if minlength < 0:
+                raise ValueError("'minlength' must not be negative")
             top = minlength
             for v in x:
                 if v < 0:
@@ -1519,7 +1776,14 @@ def _bincount(x, weights=None, minlength=None):
 
         return impl
 
+    if not (_array_1d(weights) and isinstance(weights.dtype, (types.Integer, types.Float, types.Boolean))):
+        return None
+
     def impl_weighted(x, weights=None, minlength=0):
+        if weights.size != x.size:
+            raise ValueError("The weights and list don't have the same length.")
+        if minlength < 0:
+            raise ValueError("'minlength' must not be negative")
         top = minlength
         for v in x:
             if v < 0:
@@ -1528,7 +1792,7 @@ def _bincount(x, weights=None, minlength=None):
                 top = v + 1
         out = np.zeros(top, dtype=np.float64)
         for i in range(x.size):
-            out[x[i]] += weights[i]
+            out[x[i]] += np.float64(weights[i])
         return out
 
     return impl_weighted
@@ -1851,12 +2115,211 @@ def _counts_function(E):
     return njit(counts)
 
 
+@register_jitable
+def _pairwise_sum(a, lo, n, zero):
+    """NumPy's sum of a contiguous run a[lo:lo + n] (its pairwise summation, in a's
+    dtype), so that a float sum rounds as np.sum's does."""
+    if n < 8:
+        res = -zero
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        r0 = a[lo]
+        r1 = a[lo + 1]
+        r2 = a[lo + 2]
+        r3 = a[lo + 3]
+        r4 = a[lo + 4]
+        r5 = a[lo + 5]
+        r6 = a[lo + 6]
+        r7 = a[lo + 7]
+        i = 8
+        while i < n - n % 8:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise_sum(a, lo, n2, zero) + _pairwise_sum(a, lo + n2, n - n2, zero)
+
+
+_HIST_BLOCK = 65536
+
+
+def _weight_type(weights):
+    """The dtype of a weighted histogram (the weights'), or None where unsupported."""
+    if not (_is_array(weights) and isinstance(weights.dtype, (types.Integer, types.Float))):
+        return None
+    return getattr(np, weights.dtype.name)
+
+
+def _weighted_counts_function(E, W):
+    """Sums of the weights of flat's values in the n equal bins, as NumPy's histogram
+    sums them: per block of 65536 values a float64 sum per bin (np.bincount), cast to
+    the weights' dtype W and added. A value's bin is the edges' (the estimate corrected
+    against them, as _counts_function's long way)."""
+    from .decorators import njit
+
+    def weighted(flat, w, edges, n, lo, hi, first, last):
+        out = np.zeros(n, dtype=W)
+        acc = np.zeros(n, dtype=np.float64)
+        start = np.float64(first)
+        scale = n / (np.float64(last) - start)
+        size = flat.size
+        for b0 in range(0, size, _HIST_BLOCK):
+            for j in range(n):
+                acc[j] = 0.0
+            for i in range(b0, min(size, b0 + _HIST_BLOCK)):
+                x = flat[i]
+                if not (x >= lo and x <= hi):
+                    continue
+                xe = E(x)
+                f = (np.float64(xe) - start) * scale
+                k = int(f) if f < n else n - 1
+                if k > n - 1:
+                    k = n - 1
+                if k < 0:
+                    k = 0
+                while k > 0 and xe < edges[k]:
+                    k -= 1
+                while k < n - 1 and xe >= edges[k + 1]:
+                    k += 1
+                acc[k] += np.float64(w[i])
+            for j in range(n):
+                out[j] = out[j] + W(acc[j])
+        return out
+
+    return njit(weighted)
+
+
+def _density_function(N, E):
+    """n / diff(edges) / n.sum() as NumPy computes it (the differences in the edges'
+    dtype E, then in float64; the sum NumPy's, in N's sum type)."""
+    from .decorators import njit
+
+    S = _sum_type(getattr(types, np.dtype(N).name))
+    floating = np.issubdtype(N, np.floating)
+
+    def density(n, edges):
+        k = n.size
+        if floating:
+            total = _pairwise_sum(n, 0, k, N(0))
+        else:
+            total = S(0)
+            for i in range(k):
+                total += S(n[i])
+        db = np.empty(k, dtype=np.float64)
+        for i in range(k):
+            db[i] = np.float64(E(edges[i + 1] - edges[i]))
+        # Array division: NumPy's (a zero total gives NaN, not ZeroDivisionError).
+        return n.astype(np.float64) / db / np.full(k, np.float64(total))
+
+    return njit(density)
+
+
+def _edges_counts_function(C, W):
+    """Counts (or sums of weights, W not None) over an array of edges, NumPy's way: the
+    values sorted (in the dtype C that searchsorted compares in), the cumulative counts
+    at the edges (searchsorted left, right for the last edge) and their differences."""
+    from .decorators import njit
+
+    if W is None:
+        def counts(flat, edges, w):
+            sa = np.sort(flat.astype(C))
+            e = edges.astype(C)
+            k = e.size
+            cum = np.empty(k, dtype=np.int64)
+            for i in range(k):
+                if i == k - 1:
+                    cum[i] = np.searchsorted(sa, e[i], side="right")
+                else:
+                    cum[i] = np.searchsorted(sa, e[i])
+            out = np.empty(max(k - 1, 0), dtype=np.int64)
+            for i in range(k - 1):
+                out[i] = cum[i + 1] - cum[i]
+            return out
+
+        return njit(counts)
+    # The running sums: in W for floats, in NumPy's cumsum type (int64/uint64) otherwise.
+    R = W if np.issubdtype(W, np.floating) else _sum_type(getattr(types, np.dtype(W).name))
+
+    def weighted(flat, edges, w):
+        order = np.argsort(flat, kind="stable")
+        sa = flat[order].astype(C)
+        e = edges.astype(C)
+        cw = np.empty(sa.size + 1, dtype=R)
+        cw[0] = R(0)
+        for i in range(sa.size):
+            cw[i + 1] = cw[i] + R(w[order[i]])
+        k = e.size
+        cum = np.empty(k, dtype=W)
+        for i in range(k):
+            if i == k - 1:
+                cum[i] = W(cw[np.searchsorted(sa, e[i], side="right")])
+            else:
+                cum[i] = W(cw[np.searchsorted(sa, e[i])])
+        out = np.empty(max(k - 1, 0), dtype=W)
+        for i in range(k - 1):
+            out[i] = cum[i + 1] - cum[i]
+        return out
+
+    return njit(weighted)
+
+
 @overload(np.histogram)
-def _histogram(a, bins=None, range=None, **extra):
-    """np.histogram with a number of bins (10 by default) and an optional (min, max) range:
-    NumPy's edges (linspace in the dtypes NumPy picks) and its counting."""
+def _histogram(a, bins=None, range=None, density=None, weights=None, **extra):
+    """np.histogram with a number of bins (10 by default) and an optional (min, max) range,
+    or an array of edges (then the range is ignored); weights= and density=: NumPy's
+    edges (linspace in the dtypes NumPy picks) and its counting."""
     if not _is_array(a) or extra or isinstance(a.dtype, (types.Boolean, types.Complex)):
         return None
+    unweighted = weights is None or isinstance(weights, types.NoneType)
+    W = None if unweighted else _weight_type(weights)
+    if not unweighted and W is None:
+        return None
+    if not (density is None or isinstance(density, (types.NoneType, types.Boolean))):
+        return None
+    from .decorators import njit
+
+    def check_weights(a, w):
+        if w.shape != a.shape:
+            raise ValueError("weights should have the same shape as a.")
+
+    check_weights = njit(check_weights) if not unweighted else None
+
+    if _array_1d(bins):
+        if not isinstance(bins.dtype, (types.Integer, types.Float)):
+            return None
+        if not (range is None or isinstance(range, types.NoneType) or isinstance(range, types.BaseTuple)):
+            return None
+        C = getattr(np, np.result_type(np.dtype(a.dtype.name), np.dtype(bins.dtype.name)).name)
+        E = getattr(np, bins.dtype.name)
+        counts_over = _edges_counts_function(C, W)
+        result = _histogram_result(density, _density_function(np.int64 if W is None else W, E))
+
+        def with_edges(a, bins=10, range=None, density=None, weights=None):
+            for i in builtins_range(bins.size - 1):
+                if bins[i] > bins[i + 1]:
+                    raise ValueError("`bins` must increase monotonically, when an array")
+            if weights is None:
+                n = counts_over(a.ravel(), bins, 0)
+            else:
+                check_weights(a, weights)
+                n = counts_over(a.ravel(), bins, weights.ravel())
+            return result(n, bins, density)
+
+        return with_edges
     if not (bins is None or isinstance(bins, types.Integer)):
         return None
     given = not (range is None or isinstance(range, types.NoneType))
@@ -1871,49 +2334,96 @@ def _histogram(a, bins=None, range=None, **extra):
     Cs = C if np.issubdtype(C, np.floating) else np.float64
     edges_of = _edges_function(L, E)
     widened_edges_of = _edges_function(Ls, E)
-    counts = _counts_function(E)
+    counts = _counts_function(E) if W is None else _weighted_counts_function(E, W)
+    density_of = _density_function(np.int64 if W is None else W, E)
+    N = np.int64 if W is None else W
 
-    def finish(flat, n, first, last, lo, hi, inside):
+    if W is None:
+        def count(flat, w, edges, n, lo, hi, first, last, inside):
+            return counts(flat, edges, n, lo, hi, first, last, inside)
+    else:
+        def count(flat, w, edges, n, lo, hi, first, last, inside):
+            return counts(flat, w, edges, n, lo, hi, first, last)
+    count = njit(count)
+
+    def finish(flat, w, n, first, last, lo, hi, inside):
         if first == last:
             first_w = first - 0.5
             last_w = last + 0.5
             edges = widened_edges_of(first_w, last_w, n)
-            return counts(flat, edges, n, Cs(first_w), Cs(last_w), first_w, last_w, inside), edges
+            return count(flat, w, edges, n, Cs(first_w), Cs(last_w), first_w, last_w, inside), edges
         edges = edges_of(first, last, n)
-        return counts(flat, edges, n, lo, hi, first, last, inside), edges
-
-    from .decorators import njit
+        return count(flat, w, edges, n, lo, hi, first, last, inside), edges
 
     finish = njit(finish)
+
+    def flat_weights(a, weights):
+        if weights is None:
+            return a.ravel()[:0]
+        check_weights(a, weights)
+        return weights.ravel()
+
+    flat_weights = njit(flat_weights)
+
+    result = _histogram_result(density, density_of)
+
     if given:
-        def with_range(a, bins=10, range=None):
+        def with_range(a, bins=10, range=None, density=None, weights=None):
             if bins < 1:
                 raise ValueError("`bins` must be positive, when an integer")
+            w = flat_weights(a, weights)
             first = range[0]
             last = range[1]
             if first > last:
                 raise ValueError("max must be larger than min in range parameter.")
             if not (np.isfinite(first) and np.isfinite(last)):
                 raise ValueError("supplied range of the histogram is not finite")
-            return finish(a.ravel(), bins, first, last, C(first), C(last), False)
+            hist, edges = finish(a.ravel(), w, bins, first, last, C(first), C(last), False)
+            return result(hist, edges, density)
 
         return with_range
     # An empty array without a range: NumPy's range is (0, 1), as Python ints.
     empty_edges_of = _edges_function(np.float64, E)
     min_max = _min_max_float if isinstance(a.dtype, types.Float) else _min_max
 
-    def from_data(a, bins=10, range=None):
+    def from_data(a, bins=10, range=None, density=None, weights=None):
         if bins < 1:
             raise ValueError("`bins` must be positive, when an integer")
+        w = flat_weights(a, weights)
         flat = a.ravel()
         if flat.size == 0:
-            return np.zeros(bins, dtype=np.int64), empty_edges_of(0, 1, bins)
+            return result(np.zeros(bins, dtype=N), empty_edges_of(0, 1, bins), density)
         first, last = min_max(flat)
         if not (np.isfinite(first) and np.isfinite(last)):
             raise ValueError("autodetected range of the histogram is not finite")
-        return finish(flat, bins, first, last, C(first), C(last), True)
+        hist, edges = finish(flat, w, bins, first, last, C(first), C(last), True)
+        return result(hist, edges, density)
 
     return from_data
+
+
+builtins_range = range
+
+
+def _histogram_result(density, density_of):
+    """(hist, edges), or (density, edges) for density=True. Which one is a matter of
+    type, and a bool's value is not known when compiling: density=False given explicitly
+    raises TypingError (leave it out, or pass None, for the counts)."""
+    from .decorators import njit
+    from .errors import TypingError
+
+    if density is None or isinstance(density, types.NoneType):
+        def counts(hist, edges, density):
+            return hist, edges
+
+        return njit(counts)
+
+    def densities(hist, edges, density):
+        if not density:
+            raise TypingError("np.histogram(density=False) in compiled code: leave density out for the counts")
+        return density_of(hist, edges), edges
+
+    return njit(densities)
 
 
 # ---- NaN-ignoring reductions ------------------------------------------------------------------
@@ -2031,63 +2541,184 @@ _nan_reduction("nanargmax")(_nan_arg_extreme(1))
 
 @register_jitable
 def getitem_array(a, index):
-    """a[mask] (a boolean array of a's shape) or a[indices] (an integer array, first axis
-    of a 1-d array)."""
-    flat = a.ravel()
-    if index.dtype == np.bool_:
-        if index.shape != a.shape:
-            raise IndexError("boolean index did not match indexed array")
-        mask = index.ravel()
-        count = 0
-        for m in mask:
-            if m:
-                count += 1
-        out = np.empty(count, dtype=a.dtype)
-        k = 0
-        for i in range(flat.size):
-            if mask[i]:
-                out[k] = flat[i]
-                k += 1
-        return out
-    idx = index.ravel()
-    out = np.empty(idx.size, dtype=a.dtype)
-    n = a.shape[0]
-    for k in range(idx.size):
-        j = idx[k]
-        if j < 0:
-            j += n
-        if j < 0 or j >= n:
-            raise IndexError("index out of bounds")
-        out[k] = a[j]
-    return out.reshape(index.shape)
+    """a[mask] (a boolean array of a's shape) or a[indices] (an integer array, along the
+    first axis): the compiler calls it."""
+    return _take(a, index)
 
 
 @register_jitable
 def setitem_array(a, index, value):
-    """a[mask] = value and a[indices] = value, value a scalar or an array of the selection's size."""
-    if index.dtype == np.bool_:
-        if index.shape != a.shape:
-            raise IndexError("boolean index did not match indexed array")
-        _masked_store(a.ravel(), index.ravel(), value)
-        return
-    idx = index.ravel()
-    n = a.shape[0]
-    for k in range(idx.size):
-        j = idx[k]
-        if j < 0:
-            j += n
-        if j < 0 or j >= n:
-            raise IndexError("index out of bounds")
-        a[j] = _pick(value, k)
+    """a[mask] = value and a[indices] = value, value a scalar or an array of the
+    selection's size (or of one element): the compiler calls it."""
+    _put(a, index, value)
+
+
+def _take(a, index):
+    raise RuntimeError("_take is only for compiled code")
+
+
+def _put(a, index, value):
+    raise RuntimeError("_put is only for compiled code")
 
 
 @register_jitable
-def _masked_store(flat, mask, value):
-    k = 0
-    for i in range(flat.size):
-        if mask[i]:
-            flat[i] = _pick(value, k)
-            k += 1
+def _mask_count(a, index):
+    if index.shape != a.shape:
+        raise IndexError("boolean index did not match indexed array")
+    count = 0
+    for m in index.ravel():
+        if m:
+            count += 1
+    return count
+
+
+@register_jitable
+def _checked_index(j, n):
+    if j < 0:
+        j += n
+    if j < 0 or j >= n:
+        raise IndexError("index is out of bounds")
+    return j
+
+
+def _index_kind(a, index):
+    """'mask', 'indices' or None (no implementation: a TypingError)."""
+    if not (_is_array(a) and _is_array(index)) or a.ndim == 0:
+        return None
+    if isinstance(index.dtype, types.Boolean):
+        return "mask" if index.ndim == a.ndim else None
+    if isinstance(index.dtype, types.Integer):
+        return "indices"
+    return None
+
+
+@overload(_take)
+def _take_typing(a, index):
+    kind = _index_kind(a, index)
+    if kind == "mask":
+        def masked(a, index):
+            count = _mask_count(a, index)
+            flat = a.ravel()
+            mask = index.ravel()
+            out = np.empty(count, dtype=a.dtype)
+            k = 0
+            for i in range(flat.size):
+                if mask[i]:
+                    out[k] = flat[i]
+                    k += 1
+            return out
+
+        return masked
+    if kind != "indices":
+        return None
+    if a.ndim == 1:
+        def elements(a, index):
+            idx = index.ravel()
+            out = np.empty(idx.size, dtype=a.dtype)
+            n = a.shape[0]
+            for k in range(idx.size):
+                out[k] = a[_checked_index(idx[k], n)]
+            return out.reshape(index.shape)
+
+        return elements
+
+    def rows(a, index):
+        idx = index.ravel()
+        out = np.empty((idx.size,) + a.shape[1:], dtype=a.dtype)
+        n = a.shape[0]
+        for k in range(idx.size):
+            out[k] = a[_checked_index(idx[k], n)]
+        return out.reshape(index.shape + a.shape[1:])
+
+    return rows
+
+
+@register_jitable
+def _check_values(value, count):
+    """NumPy's rule for the values stored into `count` selected places: one, or `count`
+    (any leading dimensions of length 1)."""
+    if value.size == 1:
+        return
+    shape = value.shape
+    for d in range(value.ndim - 1):
+        if shape[d] != 1:
+            raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
+    if value.size != count:
+        raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
+
+
+def _check_values_typing(value, count):
+    if _is_array(value):
+        def check(value, count):
+            _check_values(value, count)
+
+        return check
+
+    def nothing(value, count):
+        return None
+
+    return nothing
+
+
+def _values_fit(value, count):
+    raise RuntimeError("_values_fit is only for compiled code")
+
+
+overload(_values_fit)(_check_values_typing)
+
+
+def _store_back(a, flat):
+    raise RuntimeError("_store_back is only for compiled code")
+
+
+@overload(_store_back)
+def _store_back_typing(a, flat):
+    """After a store into a.ravel(): nothing where that is a view of `a` (C layout), the
+    values written back into `a` where it is a copy."""
+    if a.layout == "C":
+        def nothing(a, flat):
+            return None
+
+        return nothing
+
+    def write_back(a, flat):
+        a[...] = flat.reshape(a.shape)
+
+    return write_back
+
+
+@overload(_put)
+def _put_typing(a, index, value):
+    kind = _index_kind(a, index)
+    if a.readonly or kind is None:
+        return None
+    if _is_array(value) and (value.ndim > 1 and kind == "indices" and a.ndim > 1):
+        return None
+    if kind == "mask":
+        def masked(a, index, value):
+            count = _mask_count(a, index)
+            _values_fit(value, count)
+            flat = a.ravel()
+            mask = index.ravel()
+            k = 0
+            for i in range(flat.size):
+                if mask[i]:
+                    flat[i] = _pick(value, k)
+                    k += 1
+            _store_back(a, flat)
+
+        return masked
+    if a.ndim != 1:
+        return None
+
+    def elements(a, index, value):
+        idx = index.ravel()
+        _values_fit(value, idx.size)
+        n = a.shape[0]
+        for k in range(idx.size):
+            a[_checked_index(idx[k], n)] = _pick(value, k)
+
+    return elements
 
 
 @overload(np.ndim)
@@ -2101,7 +2732,8 @@ def _ndim(a):
 def _pick_typing(value, k):
     if _is_array(value):
         def from_array(value, k):
-            return value.ravel()[k]
+            # One value (size 1) goes everywhere.
+            return value.ravel()[k if value.size != 1 else 0]
 
         return from_array
 

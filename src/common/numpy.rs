@@ -22,7 +22,7 @@ pub const ARRAY_FUNCTIONS: &[&str] = &[
 /// takes the array's dtype (NEP 50); float functions (arctan2, ...) are not among them.
 const WEAK_SCALAR_UFUNCS: &[&str] = &[
     "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder", "mod", "maximum", "minimum", "fmax", "fmin",
-    "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "power",
 ];
 
 /// Float functions of two operands: a weak literal next to a float array takes its dtype
@@ -222,6 +222,29 @@ impl<'a> Typer<'a> {
             let (l, r) = self.weaken_operands(l, r, span)?;
             args = vec![l, r];
         }
+        if args.len() == 3 && matches!(f, "clip" | "where") {
+            // A weak literal bound of np.clip takes the array's dtype; a weak literal choice
+            // of np.where takes the other choice's (NumPy 2: np.where(c, int8_array, 0) is int8).
+            if f == "clip" {
+                if let Some(d) = args[0].ty.array().map(|t| t.dtype) {
+                    for i in 1..3 {
+                        if args[i].ty.array().is_none() {
+                            if let Some(w) = self.weak_literal(&args[i], d, span)? {
+                                args[i] = w;
+                            }
+                        }
+                    }
+                }
+            } else {
+                for (i, j) in [(1usize, 2usize), (2, 1)] {
+                    if let (None, Some(d)) = (args[i].ty.array(), args[j].ty.array().map(|t| t.dtype)) {
+                        if let Some(w) = self.weak_literal(&args[i], d, span)? {
+                            args[i] = w;
+                        }
+                    }
+                }
+            }
+        }
         let mut inputs = vec![];
         let mut scalar_args = vec![];
         for a in args {
@@ -379,6 +402,10 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.matmul(a, b, span)?))
             }
             "array" | "asarray" => {
+                if args.len() == 2 && dtype_kw.is_none() {
+                    // np.array(seq, dtype): the dtype given by position.
+                    dtype_kw = args.pop();
+                }
                 if args.len() != 1 {
                     return Err(Diagnostic::typing("bad-arity", format!("numpy.{f}() takes one sequence (and dtype=)"), span));
                 }
@@ -577,6 +604,8 @@ impl<'a> Typer<'a> {
         }
         let dtype = match crate::common::types::numpy_promote(at.dtype, bt.dtype) {
             s @ (Scalar::F32 | Scalar::F64) => s,
+            // Integers and booleans: exact sums (wrapping as NumPy's do) in library code.
+            s if s.is_int() || s == Scalar::Bool => return self.library_call("matmul_exact", vec![a, b], span),
             other => {
                 return Err(Diagnostic::typing("unsupported", format!("matrix products of {} arrays are not supported yet", other.name()), span)
                     .with_hint("convert to float64 with .astype(np.float64)"))
@@ -764,7 +793,6 @@ impl<'a> Typer<'a> {
     /// Array methods ferrumba implements natively; None leaves the name to
     /// `@overload_method` implementations.
     pub(crate) fn array_method(&mut self, a: Expr, name: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, span: Span) -> Result<Option<Value>, Diagnostic> {
-        let at = a.ty.array().cloned().expect("array method on an array");
         let no_kwargs = |kw: &Vec<(String, Value)>| -> Result<(), Diagnostic> {
             match kw.first() {
                 Some((k, _)) => Err(Diagnostic::typing("unsupported", format!("{name}() keyword '{k}' is not supported"), span)),
@@ -816,12 +844,8 @@ impl<'a> Typer<'a> {
                 let body = self.coerce(x, &Type::Scalar(dtype), span)?;
                 self.result_map(inputs, body, span)
             }
-            "item" if args.is_empty() => {
-                let flat = self.contiguous(a, span)?;
-                let flat = self.reshape(flat, vec![size()], span)?;
-                let zero = Expr::new(ExprKind::Int(0), I64, span);
-                Expr::new(ExprKind::ArrayGet(bx(flat), vec![zero]), Type::Scalar(at.dtype), span)
-            }
+            // ValueError unless the array has one element: library code.
+            "item" if args.is_empty() => self.library_call("item_of", vec![a], span)?,
             _ => return Ok(None),
         })))
     }
@@ -829,6 +853,13 @@ impl<'a> Typer<'a> {
     /// `a[...]` with slices, `np.newaxis` or `...`: a view sharing `a`'s memory.
     pub(crate) fn array_view(&mut self, base: Expr, parts: Vec<IndexPart>, span: Span) -> Result<Expr, Diagnostic> {
         let at = base.ty.array().cloned().expect("array_view of an array");
+        if let [IndexPart::Index(i, _)] = parts.as_slice() {
+            if i.ty.array().is_some() {
+                // a[mask] and a[indices] of an n-d array: library code, as for 1-d arrays.
+                let Some(IndexPart::Index(i, _)) = parts.into_iter().next() else { unreachable!("one array index") };
+                return self.library_call("getitem_array", vec![base, i], span);
+            }
+        }
         let consumed = parts.iter().filter(|p| matches!(p, IndexPart::Slice(_) | IndexPart::Index(..))).count();
         if parts.iter().filter(|p| matches!(p, IndexPart::Ellipsis)).count() > 1 {
             return Err(Diagnostic::typing("bad-index", "an index can only have a single ellipsis ('...')", span));

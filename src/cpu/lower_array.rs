@@ -192,6 +192,10 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         }
         let too_many = self.builder.build_int_compare(IntPredicate::UGT, unknowns, self.i64c(1), "many").map_err(ie)?;
         self.raise_if(too_many, "ValueError", "can only specify one unknown dimension")?;
+        // A -1 beside a 0 is ambiguous (NumPy refuses it even for an empty array).
+        let one_free = self.builder.build_int_compare(IntPredicate::EQ, unknowns, self.i64c(1), "one").map_err(ie)?;
+        let ambiguous = self.builder.build_and(one_free, zero_known, "ambiguous").map_err(ie)?;
+        self.raise_if(ambiguous, "ValueError", "cannot reshape an array of size 0 with an unknown dimension beside a 0")?;
         let mismatch = self.builder.build_int_compare(IntPredicate::NE, total, size, "mismatch").map_err(ie)?;
         self.raise_if(mismatch, "ValueError", "cannot reshape array into the requested shape")?;
         let itemsize = self.i64c(at.dtype.itemsize() as i64);
