@@ -2694,6 +2694,19 @@ def _put_typing(a, index, value):
         return None
     if _is_array(value) and (value.ndim > 1 and kind == "indices" and a.ndim > 1):
         return None
+    if kind == "mask" and not _is_array(value):
+        # One value for every selected place: no need to count them first.
+        def masked_scalar(a, index, value):
+            if index.shape != a.shape:
+                raise IndexError("boolean index did not match indexed array")
+            flat = a.ravel()
+            mask = index.ravel()
+            for i in range(flat.size):
+                if mask[i]:
+                    flat[i] = value
+            _store_back(a, flat)
+
+        return masked_scalar
     if kind == "mask":
         def masked(a, index, value):
             count = _mask_count(a, index)
