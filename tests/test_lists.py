@@ -512,3 +512,20 @@ def test_slice_assignment_and_deletion(xs, ys, i, j, k):
     check(slice_assign_extended, list(xs), list(ys))
     check(slice_delete, list(xs), i, j, k)
     check(slice_assign_self, list(xs))
+
+
+def wrap_argument(xs):
+    out = backend.typed.List()
+    out.append(xs)
+    xs.append(9)
+    return out
+
+
+@numba_lacks("reflected lists inside typed Lists")
+def test_a_list_argument_kept_in_a_typed_list_outlives_the_caller_s_list():
+    xs = [1, 2]
+    kept = compiled(wrap_argument)(xs)
+    assert xs == [1, 2, 9]
+    del xs
+    gc.collect()
+    assert list(kept[0]) == [1, 2, 9]

@@ -405,7 +405,13 @@ pub fn reflected_to_python(py: Python<'_>, item: &Type, mi: *mut MemInfo) -> PyR
 /// if compiled code changed it.
 pub fn reflect_back(py: Python<'_>, obj: &Bound<'_, PyAny>, item: &Type, mi: u64) -> PyResult<()> {
     let mi = mi as *mut MemInfo;
-    if mi.is_null() || unsafe { header(mi).dirty } == 0 {
+    if mi.is_null() {
+        return Ok(());
+    }
+    // The native copy may outlive the call (stored in a typed List): from now on it is a
+    // list of its own, not a view of the caller's object, which it does not keep alive.
+    unsafe { header(mi).origin = 0 };
+    if unsafe { header(mi).dirty } == 0 {
         return Ok(());
     }
     let h = unsafe { header(mi) };
