@@ -161,6 +161,24 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// `a[mask(a)] = x` with the mask an element-wise expression of `a` alone and `x` a
+    /// real number: one loop `a[k] = x if mask(a[k]) else a[k]`, without materializing
+    /// the mask (each element's mask reads it before the loop writes it, so this is
+    /// NumPy's result). None where that does not hold.
+    fn fused_masked_store(&mut self, array: &Expr, mask: &Expr, value: &Expr, span: Span) -> Result<Option<Stmt>, Diagnostic> {
+        let ExprKind::Var(target) = array.kind else { return Ok(None) };
+        let ExprKind::Map { inputs, shape: None, .. } = &mask.kind else { return Ok(None) };
+        let only_target = !inputs.is_empty() && inputs.iter().all(|x| matches!(x.kind, ExprKind::Var(v) if v == target) && x.ty == array.ty);
+        let real_scalar = value.ty.scalar().is_some_and(|s| !s.is_complex());
+        let real_array = array.ty.array().is_some_and(|a| !a.dtype.is_complex());
+        if !(only_target && real_scalar && real_array && mask.ty.array().is_some_and(|m| m.dtype == Scalar::Bool)) {
+            return Ok(None);
+        }
+        let args = vec![Value::Rt(mask.clone()), Value::Rt(value.clone()), Value::Rt(array.clone())];
+        let Value::Rt(blend) = self.numpy_call("where", args, vec![], span)? else { return Ok(None) };
+        Ok(Some(self.assign_into(array.clone(), blend, span)?))
+    }
+
     /// `t.index(x)` and `t.count(x)` of a tuple: every item compared with `x` (items of
     /// another kind are never equal, as in Python), the first match wins for `index`.
     pub(crate) fn tuple_search(&mut self, method: &str, t: Expr, x: Expr, span: Span) -> Result<Expr, Diagnostic> {
@@ -258,6 +276,9 @@ impl<'a> Typer<'a> {
             if i.ty.array().is_some() {
                 if a.readonly {
                     return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span));
+                }
+                if let Some(fused) = self.fused_masked_store(&array, &i, &value, span)? {
+                    return Ok(fused);
                 }
                 let call = self.library_call("setitem_array", vec![array, i, value], span)?;
                 return Ok(Stmt::Eval(call));
