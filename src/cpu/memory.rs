@@ -46,35 +46,13 @@ pub extern "C" fn alloc_array(nbytes: i64) -> *mut MemInfo {
 /// objects Python creates, which live as long as their owner).
 pub fn alloc_detached(nbytes: i64) -> *mut MemInfo {
     let size = nbytes.max(0) as usize;
-    let layout = block_layout(size);
-    let block = unsafe { alloc(layout) };
-    if block.is_null() {
-        std::alloc::handle_alloc_error(layout);
+    let data = unsafe { alloc(Layout::from_size_align(size.max(1), ALIGN).expect("array layout")) };
+    if data.is_null() {
+        std::alloc::handle_alloc_error(Layout::from_size_align(size.max(1), ALIGN).unwrap());
     }
-    let data = unsafe { block.add(page_offset(size)) };
     let mi = Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size, dtor: None }));
     LIVE.fetch_add(1, Ordering::Relaxed);
     mi
-}
-
-/// Large buffers start half a page (plus a cache line) into a page: arrays that NumPy
-/// or the C library allocate start near a page boundary, and a buffer at the same offset
-/// within its page makes the loads of one and the stores of the other alias in the CPU's
-/// store buffer (4K aliasing), which made fused loops 10-20% slower or faster depending on
-/// where the allocator happened to put them.
-const LARGE: usize = 64 * 1024;
-const STAGGER: usize = 2048 + 64;
-
-fn page_offset(size: usize) -> usize {
-    if size >= LARGE { STAGGER } else { 0 }
-}
-
-fn block_layout(size: usize) -> Layout {
-    if size >= LARGE {
-        Layout::from_size_align(size + 4096, 4096).expect("array layout")
-    } else {
-        Layout::from_size_align(size.max(1), ALIGN).expect("array layout")
-    }
 }
 
 unsafe fn free(mi: *mut MemInfo) {
@@ -82,7 +60,7 @@ unsafe fn free(mi: *mut MemInfo) {
     if let Some(dtor) = m.dtor {
         dtor(m.data);
     }
-    dealloc(m.data.sub(page_offset(m.size)), block_layout(m.size));
+    dealloc(m.data, Layout::from_size_align(m.size.max(1), ALIGN).unwrap());
     LIVE.fetch_sub(1, Ordering::Relaxed);
 }
 
