@@ -28,30 +28,28 @@ class StateDict(dict):
         self[name] = value
 
 
+def _pipeline(name, passes):
+    pm = PassManager(name)
+    for p in passes:
+        pm.add_pass(p, p._name)
+    return pm
+
+
 class DefaultPassBuilder:
     @staticmethod
     def define_untyped_pipeline(state, name="untyped"):
-        pm = PassManager(name)
-        for p in (up.TranslateByteCode, up.FixupArgs, up.IRProcessing, up.WithLifting, up.InlineClosureLikeCalls,
-                  up.RewriteSemanticConstants, up.DeadBranchPrune, up.GenericRewrites, up.MakeFunctionToJitFunction,
-                  up.InlineInlinables, up.FindLiterallyCalls, up.LiteralUnroll, up.ReconstructSSA,
-                  up.LiteralPropagationSubPipelinePass):
-            pm.add_pass(p, p._name)
-        return pm
+        return _pipeline(name, (up.TranslateByteCode, up.FixupArgs, up.IRProcessing, up.WithLifting, up.InlineClosureLikeCalls,
+                                up.RewriteSemanticConstants, up.DeadBranchPrune, up.GenericRewrites, up.MakeFunctionToJitFunction,
+                                up.InlineInlinables, up.FindLiterallyCalls, up.LiteralUnroll, up.ReconstructSSA,
+                                up.LiteralPropagationSubPipelinePass))
 
     @staticmethod
     def define_typed_pipeline(state, name="typed"):
-        pm = PassManager(name)
-        for p in (tp.NopythonTypeInference, tp.AnnotateTypes, tp.NopythonRewrites, tp.InlineOverloads):
-            pm.add_pass(p, p._name)
-        return pm
+        return _pipeline(name, (tp.NopythonTypeInference, tp.AnnotateTypes, tp.NopythonRewrites, tp.InlineOverloads))
 
     @staticmethod
     def define_nopython_lowering_pipeline(state, name="nopython_lowering"):
-        pm = PassManager(name)
-        for p in (tp.IRLegalization, tp.PreLowerStripPhis, tp.NativeLowering, tp.NoPythonBackend):
-            pm.add_pass(p, p._name)
-        return pm
+        return _pipeline(name, (tp.IRLegalization, tp.PreLowerStripPhis, tp.NativeLowering, tp.NoPythonBackend))
 
     @staticmethod
     def define_nopython_pipeline(state, name="nopython"):
