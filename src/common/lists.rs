@@ -293,18 +293,24 @@ impl Typer<'_> {
                 return Ok(call("list.extend", vec![l, other], Type::NoneType, span));
             }
         }
-        let mut stmts = vec![];
-        let seq = self.bind_sequence(Value::Rt(other), span, &mut stmts)?;
+        let target = self.temp("extended", l.ty.clone());
+        let mut stmts = vec![Stmt::Assign(target, l)];
+        self.append_each(target, Value::Rt(other), &mut stmts, span)?;
+        Ok(Expr::new(ExprKind::Block(stmts, bx(Expr::new(ExprKind::NoneValue, Type::NoneType, span))), Type::NoneType, span))
+    }
+
+    /// The loop that appends every item of `it` to the list in variable `target` (whose
+    /// item type the first item decides if it is not known yet).
+    fn append_each(&mut self, target: crate::common::ir::VarId, it: Value, stmts: &mut Vec<Stmt>, span: Span) -> Result<(), Diagnostic> {
+        let seq = self.bind_sequence(it, span, stmts)?;
         let n = self.sequence_len(&seq, span)?;
         let k = self.temp("k", I64);
         let x = self.sequence_item(&seq, self.var_expr(k, span), span)?;
-        let item = self.refine(&l, &x.ty, span)?;
+        let item = self.refine(&self.var_expr(target, span), &x.ty, span)?;
         let x = self.as_item(x, &item, span)?;
-        let target = self.temp("extended", l.ty.clone());
-        stmts.insert(0, Stmt::Assign(target, l));
         let append = call("list.append", vec![self.var_expr(target, span), x], Type::NoneType, span);
         stmts.push(Stmt::ForRange { var: k, start: int(0, span), stop: n, step: int(1, span), body: vec![Stmt::Eval(append)], orelse: vec![] });
-        Ok(Expr::new(ExprKind::Block(stmts, bx(Expr::new(ExprKind::NoneValue, Type::NoneType, span))), Type::NoneType, span))
+        Ok(())
     }
 
     /// `a + b` and `l * n` (`n * l`) of lists.
@@ -343,18 +349,13 @@ impl Typer<'_> {
     /// `list(it)`: a new list with the items of any iterable.
     pub(crate) fn list_from(&mut self, it: Option<Value>, reflected: bool, span: Span) -> Result<Expr, Diagnostic> {
         let Some(it) = it else { return Ok(self.empty_list(Type::Unknown, reflected, span)) };
-        let mut stmts = vec![];
-        let seq = self.bind_sequence(it, span, &mut stmts)?;
-        let n = self.sequence_len(&seq, span)?;
-        let k = self.temp("k", I64);
-        let x = self.sequence_item(&seq, self.var_expr(k, span), span)?;
-        self.check_item_type(&x.ty, span)?;
-        let ty = list_type(x.ty.clone(), reflected);
-        let out = self.temp("list", ty.clone());
-        stmts.push(Stmt::Assign(out, self.empty_list(x.ty.clone(), reflected, span)));
-        let append = call("list.append", vec![self.var_expr(out, span), x], Type::NoneType, span);
-        stmts.push(Stmt::ForRange { var: k, start: int(0, span), stop: n, step: int(1, span), body: vec![Stmt::Eval(append)], orelse: vec![] });
-        Ok(Expr::new(ExprKind::Block(stmts, bx(self.var_expr(out, span))), ty, span))
+        let out = self.temp("list", list_type(Type::Unknown, reflected));
+        // Built with the type the walks settled on (items unknown only in the first walk).
+        let mut stmts = vec![Stmt::Assign(out, call("list.build", vec![], self.vars[out].ty.clone(), span))];
+        self.append_each(out, it, &mut stmts, span)?;
+        let result = self.var_expr(out, span);
+        let ty = result.ty.clone();
+        Ok(Expr::new(ExprKind::Block(stmts, bx(result)), ty, span))
     }
 
     /// Comparisons of two lists: `==`, `!=`, `<`, `<=`, `>`, `>=` (Python's sequence order).
