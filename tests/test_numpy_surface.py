@@ -532,7 +532,10 @@ def test_power(x, data):
     a, b = x
     if b.dtype.kind in "iu":
         b = np.abs(b) % 4   # NumPy: integers to negative integer powers are an error
-    check(powers, a, b, tol=lambda e: np.abs(np.asarray(e[0], np.float64)) * 8e-7 if np.asarray(e[0]).dtype == np.float32 else 0)
+    # NumPy's SIMD pow loops are accurate to about 1 ULP, not correctly rounded as libm's:
+    # allow several ULPs of the result's own precision.
+    check(powers, a, b, tol=lambda e: np.abs(np.asarray(e[0], np.float64)) * 8 * np.finfo(np.asarray(e[0]).dtype).eps
+          if np.asarray(e[0]).dtype.kind == "f" else 0)
 
 
 @numba_lacks("NumPy 2's dtype of np.clip with scalar bounds, and ndarray.clip")
