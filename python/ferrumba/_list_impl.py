@@ -1,6 +1,6 @@
 """List methods and operators beyond the primitives the compiler knows (`append`, `pop`,
 `insert`, `extend`, indexing, ...), written in the subset ferrumba compiles and
-registered as NumPy's functions are (`_numpy_impl`). They serve Python lists and
+registered as NumPy's functions are (`_np_*.py`). They serve Python lists and
 `typed.List` alike, with Python's semantics and error messages."""
 
 from . import types

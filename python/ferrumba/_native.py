@@ -1,4 +1,4 @@
-"""Hooks from the NumPy library (`_numpy_impl`) into kernels the runtime implements in
+"""Hooks from the NumPy library (`_np_*.py`) into kernels the runtime implements in
 Rust because they measured faster there (`src/cpu/sorting.rs`). Compiled code calls the
 native kernel; these Python bodies do the same thing for `py_func` and the simulator.
 

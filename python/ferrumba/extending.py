@@ -1,6 +1,6 @@
 """The extension API, as Numba's `numba.extending`: make your own functions and methods
 callable from compiled code. ferrumba's NumPy support is written with it too
-(`ferrumba/_numpy_impl.py`): library code and user code are the same kind of thing.
+(`ferrumba/_np_*.py`): library code and user code are the same kind of thing.
 
 - `register_jitable(f)`: `f` stays a plain Python function, and compiled code may call it
   (it is compiled for the argument types it gets).
