@@ -538,12 +538,13 @@ builtins_range = range
 
 def _histogram_result(density, density_of):
     """(hist, edges), or (density, edges) for density=True. Which one is a matter of
-    type, and a bool's value is not known when compiling: density=False given explicitly
-    raises TypingError (leave it out, or pass None, for the counts)."""
+    type: `density=False` written as a constant is a literal and gives the counts; a bool
+    variable is known only at run time, so it gives densities and raises when false."""
     from .decorators import njit
     from .errors import TypingError
 
-    if density is None or isinstance(density, types.NoneType):
+    counts_wanted = isinstance(density, types.BooleanLiteral) and not density.literal_value
+    if density is None or isinstance(density, types.NoneType) or counts_wanted:
         def counts(hist, edges, density):
             return hist, edges
 
@@ -551,7 +552,7 @@ def _histogram_result(density, density_of):
 
     def densities(hist, edges, density):
         if not density:
-            raise TypingError("np.histogram(density=False) in compiled code: leave density out for the counts")
+            raise TypingError("np.histogram(density=d) with d false at run time: write density=False, or leave it out, for the counts")
         return density_of(hist, edges), edges
 
     return njit(densities)

@@ -1,11 +1,12 @@
 """NumPy functions that are array methods, and array methods that are NumPy functions:
-transpose, ravel, reshape, ndim, fill, clip, and a.item() (the compiler calls
-`item_of`)."""
+transpose, ravel, reshape, ndim, fill, clip, and a.item() (the compiler calls `item_of`,
+`item_at_flat` and `item_at`) and a.transpose(axes) (`check_transpose_axes`)."""
 
 import numpy as np
 
 from . import types
-from ._np_shapes import _is_array, _no_axis
+from ._np_indexing import _checked_index
+from ._np_shapes import _AxisError, _generate, _is_array, _no_axis
 from .extending import overload, overload_method, register_jitable
 
 
@@ -18,7 +19,11 @@ def _transpose_function(a, axes=None):
             return a.transpose()
 
         return impl
-    return None
+
+    def impl_axes(a, axes=None):
+        return a.transpose(axes)
+
+    return impl_axes
 
 
 @overload(np.ravel)
@@ -107,3 +112,77 @@ def item_of(a):
     if a.size != 1:
         raise ValueError("can only convert an array of size 1 to a Python scalar")
     return a.ravel()[0]
+
+
+@register_jitable
+def item_at_flat(a, k):
+    """a.item(k): the element at position k of a in C order, k negative counting from the
+    end; IndexError outside (the compiler calls it)."""
+    return _element_at_flat(a, _checked_index(k, a.size))
+
+
+@register_jitable
+def item_at(a, index):
+    """a.item(i, j, ...) and a.item((i, j, ...)): one index per dimension, each negative
+    counting from the end; IndexError outside (the compiler calls it)."""
+    return _element_at(a, index)
+
+
+def _element_at_flat(a, k):
+    raise RuntimeError("_element_at_flat is only for compiled code")
+
+
+def _element_at(a, index):
+    raise RuntimeError("_element_at is only for compiled code")
+
+
+def _subscript(ndim):
+    return "".join("i%d, " % d for d in range(ndim))
+
+
+@overload(_element_at_flat)
+def _element_at_flat_typing(a, k):
+    """a[i0, i1, ...] for the C-order position k (0 <= k < a.size), the indices unravelled
+    from k, generated per ndim: a.ravel() would copy an array that is not C-contiguous."""
+    if not _is_array(a):
+        return None
+    if a.ndim == 0:
+        return lambda a, k: a.ravel()[0]
+    lines = ["def element(a, k):\n", "    rest = k\n"]
+    for d in range(a.ndim - 1, 0, -1):
+        lines.append("    i%d = rest %% a.shape[%d]\n" % (d, d))
+        lines.append("    rest //= a.shape[%d]\n" % d)
+    lines.append("    i0 = rest\n")
+    lines.append("    return a[%s]\n" % _subscript(a.ndim))
+    return _generate(("element_at_flat", a.ndim), "element", "".join(lines), globals())
+
+
+@overload(_element_at)
+def _element_at_typing(a, index):
+    """a[index[0], index[1], ...], each index checked against its dimension, generated
+    per ndim (compiled code indexes with a tuple's items, not with the tuple)."""
+    if not (_is_array(a) and isinstance(index, types.BaseTuple) and len(index) == a.ndim):
+        return None
+    if a.ndim == 0:
+        return lambda a, index: a.ravel()[0]
+    lines = ["def element(a, index):\n"]
+    for d in range(a.ndim):
+        lines.append("    i%d = _checked_index(index[%d], a.shape[%d])\n" % (d, d, d))
+    lines.append("    return a[%s]\n" % _subscript(a.ndim))
+    return _generate(("element_at", a.ndim), "element", "".join(lines), globals())
+
+
+@register_jitable
+def check_transpose_axes(axes, ndim):
+    """a.transpose(axes): NumPy's errors unless the axes name each dimension once (the
+    compiler builds the view from them, negative axes counted from the end)."""
+    seen = 0
+    for axis in axes:
+        if axis < -ndim or axis >= ndim:
+            raise _AxisError("axis is out of bounds for the array's dimension")
+        if axis < 0:
+            axis += ndim
+        if seen & (1 << axis):
+            raise ValueError("repeated axis in transpose")
+        seen |= 1 << axis
+    return 0

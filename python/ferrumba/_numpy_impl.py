@@ -20,4 +20,4 @@ from . import (  # noqa: F401 - imported for their registrations
 )
 from ._np_indexing import getitem_array, nonzero_nd, setitem_array  # noqa: F401
 from ._np_linalg import matmul_exact  # noqa: F401
-from ._np_methods import item_of  # noqa: F401
+from ._np_methods import check_transpose_axes, item_at, item_at_flat, item_of  # noqa: F401

@@ -83,13 +83,27 @@ class NumberClass(Type):
         super().__init__("class(%s)" % dtype)
 
 
-class StringLiteral(Type):
+class Literal(Type):
+    """A constant whose value the typing function of an @overload can read
+    (`literal_value`), as Numba's literal types."""
+
+
+class StringLiteral(Literal):
     """A string constant passed to an @overload (`ord='fro'`): its text is known when the
     typing function runs (`literal_value`), and it has no run-time value."""
 
     def __init__(self, value):
         self.literal_value = value
         super().__init__("Literal[str](%s)" % value)
+
+
+class BooleanLiteral(Literal, Boolean):
+    """`True` or `False` written in a call to an @overload: still a Boolean, with its value
+    known to the typing function (the implementation chosen receives a plain bool)."""
+
+    def __init__(self, value):
+        self.literal_value = bool(value)
+        super().__init__("Literal[bool](%s)" % bool(value))
 
 
 def _layout_of(parts):
@@ -234,7 +248,7 @@ def _text_of_signature(sig):
     return str(sig)
 
 
-_TOKEN = re.compile(r"\s*(Literal\[str\]\([^()]*\)|readonly array|array|UniTuple|Tuple|OptionalType|ListType|list|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x\[\]])")
+_TOKEN = re.compile(r"\s*(Literal\[str\]\([^()]*\)|Literal\[bool\]\((?:True|False)\)|readonly array|array|UniTuple|Tuple|OptionalType|ListType|list|class|[A-Za-z_][A-Za-z0-9_]*|\d+d?|[(),x\[\]])")
 
 
 def from_string(text):
@@ -288,6 +302,8 @@ def from_string(text):
             return List(inner, reflected=head == "list")
         if head.startswith("Literal[str]("):
             return StringLiteral(head[len("Literal[str]("):-1])
+        if head.startswith("Literal[bool]("):
+            return BooleanLiteral(head[len("Literal[bool]("):-1] == "True")
         if head == "OptionalType":
             take()
             inner = parse()

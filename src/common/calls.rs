@@ -146,13 +146,24 @@ impl<'a> Typer<'a> {
     fn types_of_call(&mut self, args: &[Value], kwargs: &[(String, Value)], span: Span) -> Result<(Vec<Type>, Vec<(String, Type)>), Diagnostic> {
         let mut types = vec![];
         for a in args {
-            types.push(self.as_argument(a.clone(), span)?.ty);
+            types.push(self.overload_argument_type(a, span)?);
         }
         let mut kw = vec![];
         for (k, v) in kwargs {
-            kw.push((k.clone(), self.as_argument(v.clone(), span)?.ty));
+            kw.push((k.clone(), self.overload_argument_type(v, span)?));
         }
         Ok((types, kw))
+    }
+
+    /// What an `@overload` typing function sees of an argument: its type, or for `True` and
+    /// `False` written as constants, the literal (so `density=False` can pick another
+    /// implementation than `density=True` at compile time).
+    fn overload_argument_type(&mut self, a: &Value, span: Span) -> Result<Type, Diagnostic> {
+        let e = self.as_argument(a.clone(), span)?;
+        Ok(match e.kind {
+            ExprKind::Bool(b) if e.ty == BOOL => Type::BoolLiteral(b),
+            _ => e.ty,
+        })
     }
 
     /// A call of a jitted function (or an overload's implementation) from compiled code.

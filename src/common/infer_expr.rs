@@ -237,7 +237,7 @@ impl<'a> Typer<'a> {
         let span = e.span;
         match &e.ty {
             Type::Scalar(Scalar::Bool) => Ok(e),
-            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::List { .. } | Type::DType(_) | Type::StrLiteral(_) | Type::Unknown => {
+            Type::Scalar(_) | Type::Optional(_) | Type::NoneType | Type::Tuple(_) | Type::Range | Type::List { .. } | Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) | Type::Unknown => {
                 Ok(Expr::new(ExprKind::Truth(bx(e)), BOOL, span))
             }
             Type::Array(_) => Err(Diagnostic::typing("ambiguous-truth", "the truth value of an array is ambiguous", span)

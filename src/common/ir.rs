@@ -266,6 +266,9 @@ pub enum ExprKind {
     Reshape(Box<Expr>, Vec<Expr>),
     /// The view with dimensions (and strides) in reverse order.
     Transpose(Box<Expr>),
+    /// The view whose dimension `i` is dimension `axes[i]` of the base: `transpose(axes)`.
+    /// The axes are a permutation already checked and made non-negative.
+    Permute(Box<Expr>, Vec<Expr>),
     /// The same view with a new dimension of length 1 (stride 0) at each of these
     /// positions of the result, in increasing order: `np.newaxis`/`None` in a subscript.
     ExpandDims(Box<Expr>, Vec<usize>),
@@ -301,7 +304,7 @@ macro_rules! expr_children {
             | ExprKind::Atomic(_, items)
             | ExprKind::Warp(_, items)
             | ExprKind::ArrayEmpty(items) => items.$iter().collect(),
-            ExprKind::ArrayGet(a, idx) | ExprKind::Reshape(a, idx) => std::iter::once(a.$as()).chain(idx.$iter()).collect(),
+            ExprKind::ArrayGet(a, idx) | ExprKind::Reshape(a, idx) | ExprKind::Permute(a, idx) => std::iter::once(a.$as()).chain(idx.$iter()).collect(),
             ExprKind::Map { inputs, body, shape } => {
                 let mut v: Vec<_> = inputs.$iter().collect();
                 v.push(body.$as());
@@ -594,6 +597,7 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::Warp(op, args) => format!("cuda.{op:?}({})", list(args)),
         ExprKind::ThreadSlot(v, t) => format!("{}@thread({})", func.vars[*v].name, show(func, t)),
         ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
+        ExprKind::Permute(a, axes) => format!("permute {} by ({})", show(func, a), axes.iter().map(|x| show(func, x)).collect::<Vec<_>>().join(", ")),
         ExprKind::ExpandDims(a, at) => format!("expand_dims {} at {at:?}", show(func, a)),
     };
     format!("({body}):{}", e.ty)

@@ -3,9 +3,9 @@
 
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{describe_value, Typer, Value};
-use crate::common::ir::{BinOp, Expr, ExprKind, SliceItem, Stmt};
+use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, SliceItem, Stmt};
 use crate::common::parse::span_of;
-use crate::common::types::{arith_promote, ArrayType, Layout, Scalar, Type, F64, I64};
+use crate::common::types::{arith_promote, ArrayType, Layout, Scalar, Type, BOOL, F64, I64};
 use rustpython_parser::ast;
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -258,6 +258,10 @@ impl<'a> Typer<'a> {
             Value::Rt(e) => e,
             other => return Err(Diagnostic::internal(format!("ufunc {f} typed to {}", describe_value(&other)))),
         };
+        if f == "where" {
+            // Not a ufunc: np.where of scalars and 0-d arrays is a 0-d array.
+            return Ok(Value::Rt(self.result_map(inputs, body, span)));
+        }
         Ok(Value::Rt(self.elementwise_result(inputs, body, span)))
     }
 
@@ -426,7 +430,7 @@ impl<'a> Typer<'a> {
                 for a in args {
                     rts.push(self.as_rt(a, span)?);
                 }
-                if rts.iter().any(|e| e.ty.array().is_some()) {
+                if rts.iter().any(|e| e.ty.array().is_some()) || (f == "where" && rts.len() == 3) {
                     return self.ufunc_map(f, rts, span);
                 }
                 self.numpy_scalar(f, rts.into_iter().map(Value::Rt).collect(), span)
@@ -773,6 +777,52 @@ impl<'a> Typer<'a> {
         Ok(Expr::new(ExprKind::Transpose(bx(a)), Type::Array(ArrayType { layout, ..at }), span))
     }
 
+    /// `a.transpose()`, `a.transpose(axes)`, `a.transpose(*axes)` (None: reversed).
+    fn transpose_by(&mut self, a: Expr, args: Vec<Value>, span: Span) -> Result<Expr, Diagnostic> {
+        let ndim = a.ty.array().expect("transpose of an array").ndim as usize;
+        let axes = match args.len() {
+            0 => return self.transpose(a, span),
+            1 => {
+                let only = args.into_iter().next().unwrap();
+                if matches!(&only, Value::Rt(e) if e.ty == Type::NoneType) {
+                    return self.transpose(a, span);
+                }
+                self.shape_dims(only, span)?
+            }
+            _ => {
+                let mut axes = vec![];
+                for v in args {
+                    let e = self.as_rt(v, span)?;
+                    axes.push(self.index_int(e, span)?);
+                }
+                axes
+            }
+        };
+        if axes.len() != ndim {
+            return Err(Diagnostic::typing("bad-argument", format!("transpose(): axes don't match array: {} axes for a {ndim}-d array", axes.len()), span));
+        }
+        // Library code checks that the axes are a permutation (raising NumPy's errors); the
+        // view then picks dimensions by them, negative axes counted from the end.
+        let tuple_ty = Type::Tuple(vec![I64; ndim]);
+        let tmp = self.temp("axes", tuple_ty.clone());
+        let int = |v: i64| Expr::new(ExprKind::Int(v), I64, span);
+        let mut stmts = vec![self.assign_var(tmp, Expr::new(ExprKind::Tuple(axes), tuple_ty, span), span)?];
+        let check = self.library_call("check_transpose_axes", vec![self.var_expr(tmp, span), int(ndim as i64)], span)?;
+        stmts.push(Stmt::Eval(check));
+        let mut picks = vec![];
+        for i in 0..ndim {
+            let axis = Expr::new(ExprKind::TupleGet(bx(self.var_expr(tmp, span)), i), I64, span);
+            let negative = Expr::new(ExprKind::Compare(CmpOp::Lt, bx(axis.clone()), bx(int(0))), BOOL, span);
+            let wrapped = Expr::new(ExprKind::Binary(BinOp::Add, bx(axis.clone()), bx(int(ndim as i64))), I64, span);
+            picks.push(Expr::new(ExprKind::IfElse(bx(negative), bx(wrapped), bx(axis)), I64, span));
+        }
+        let at = a.ty.array().cloned().expect("transpose of an array");
+        let layout = if ndim <= 1 { at.layout } else { Layout::Any };
+        let ty = Type::Array(ArrayType { layout, ..at });
+        let view = Expr::new(ExprKind::Permute(bx(a), picks), ty.clone(), span);
+        Ok(Expr::new(ExprKind::Block(stmts, bx(view)), ty, span))
+    }
+
     /// `a` as a C-contiguous array: itself when it is one, a copy otherwise.
     fn contiguous(&mut self, a: Expr, span: Span) -> Result<Expr, Diagnostic> {
         if a.ty.array().is_some_and(|t| t.layout == Layout::C) {
@@ -808,7 +858,10 @@ impl<'a> Typer<'a> {
                 let copy = self.copy_array(a, span)?;
                 self.c_ordered(copy, span)
             }
-            "transpose" if args.is_empty() => self.transpose(a, span)?,
+            "transpose" => {
+                no_kwargs(&kwargs)?;
+                self.transpose_by(a, args, span)?
+            }
             "ravel" | "flatten" => {
                 no_kwargs(&kwargs)?;
                 let flat_source = if name == "flatten" {
@@ -846,6 +899,31 @@ impl<'a> Typer<'a> {
             }
             // ValueError unless the array has one element: library code.
             "item" if args.is_empty() => self.library_call("item_of", vec![a], span)?,
+            // a.item(k): the k-th element in C order; a.item(i, j, ...) or a.item((i, j, ...)):
+            // one index per dimension. Both raise IndexError out of bounds, as NumPy does.
+            "item" => {
+                no_kwargs(&kwargs)?;
+                let ndim = a.ty.array().map_or(0, |t| t.ndim as usize);
+                let index = if args.len() == 1 { self.shape_dims(args.into_iter().next().unwrap(), span)? } else {
+                    let mut index = vec![];
+                    for v in args {
+                        let e = self.as_rt(v, span)?;
+                        index.push(self.index_int(e, span)?);
+                    }
+                    index
+                };
+                match index.len() {
+                    1 => {
+                        let k = index.into_iter().next().unwrap();
+                        self.library_call("item_at_flat", vec![a, k], span)?
+                    }
+                    n if n == ndim => {
+                        let tuple = Expr::new(ExprKind::Tuple(index), Type::Tuple(vec![I64; n]), span);
+                        self.library_call("item_at", vec![a, tuple], span)?
+                    }
+                    n => return Err(Diagnostic::typing("bad-argument", format!("item(): incorrect number of indices for array: {n} for a {ndim}-d array"), span)),
+                }
+            }
             _ => return Ok(None),
         })))
     }

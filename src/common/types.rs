@@ -156,6 +156,10 @@ pub enum Type {
     /// at run time, so an `@overload` can choose its implementation by the text. Numba
     /// calls it a StringLiteral.
     StrLiteral(String),
+    /// `True`/`False` written in a call to an `@overload` (`density=False`): seen only by
+    /// the typing function choosing the implementation (Numba's BooleanLiteral); the
+    /// implementation itself receives a plain bool.
+    BoolLiteral(bool),
     /// Not known yet: the bottom of the unification lattice while a recursive call's
     /// return type is still being inferred.
     Unknown,
@@ -247,6 +251,7 @@ impl fmt::Display for Type {
             Type::List { item, reflected: false } => write!(f, "ListType[{item}]"),
             Type::DType(s) => write!(f, "class({})", s.name()),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s})"),
+            Type::BoolLiteral(b) => write!(f, "Literal[bool]({})", if *b { "True" } else { "False" }),
             Type::Unknown => f.write_str("undefined"),
         }
     }
@@ -388,7 +393,7 @@ pub fn slot_count(t: &Type) -> usize {
         Type::Optional(t) => 1 + slot_count(t),
         Type::Range => 3,
         Type::List { .. } => 1,
-        Type::DType(_) | Type::StrLiteral(_) => 0,
+        Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) => 0,
         Type::Unknown => 0,
     }
 }

@@ -56,7 +56,7 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
             vec![value]
         }
         ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
-        ExprKind::Reshape(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
+        ExprKind::Reshape(a, dims) | ExprKind::Permute(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
         ExprKind::Transpose(a) | ExprKind::ExpandDims(a, _) => vec![a],
         ExprKind::Atomic(_, args) | ExprKind::Warp(_, args) => args.iter().collect(),
         ExprKind::ThreadSlot(_, t) => vec![t],

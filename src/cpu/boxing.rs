@@ -330,7 +330,7 @@ pub fn unbox(arg: &Bound<'_, PyAny>, t: &Type, slots: &mut SlotBuf) -> PyResult<
                 unbox(arg, inner, slots)?;
             }
         }
-        Type::DType(_) | Type::StrLiteral(_) => {}
+        Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) => {}
         Type::List { item, reflected: true } => slots.push(crate::cpu::list_python::reflected_from_python(arg, item)?),
         Type::List { reflected: false, .. } => slots.push(crate::cpu::list_python::typed_list_pointer(arg)?),
         Type::Range => {
@@ -405,6 +405,7 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             py.import("numpy")?.getattr(name)?.unbind()
         }
         Type::StrLiteral(s) => pyo3::types::PyString::new(py, s).into_any().unbind(),
+        Type::BoolLiteral(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any().unbind(),
         Type::List { item, reflected } => {
             let mi = next() as *mut crate::cpu::memory::MemInfo;
             if *reflected {

@@ -550,7 +550,7 @@ fn unpack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<
                 v.into()
             }
         }
-        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) => ctx.const_struct(&[], false).into(),
+        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) => ctx.const_struct(&[], false).into(),
         Type::Tuple(items) => {
             let st = llvm_type(ctx, t).into_struct_type();
             let mut agg = st.get_undef();
@@ -637,7 +637,7 @@ fn pack_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
             };
             put(b, wide)?;
         }
-        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) => {}
+        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) => {}
         Type::Tuple(items) => {
             let sv = v.into_struct_value();
             for (i, it) in items.iter().enumerate() {

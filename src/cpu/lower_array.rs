@@ -131,9 +131,35 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 strides.reverse();
                 Ok(self.make_array(nd, meminfo, parent, data, &dims, &strides)?.into())
             }
+            ExprKind::Permute(base, axes) => self.permute(base, axes),
             ExprKind::ExpandDims(base, at) => self.expand_dims(base, at),
             _ => Err(Diagnostic::internal("lower_array_expr on a non-array expression")),
         }
+    }
+
+    /// `base` with its dimensions (and strides) reordered: dimension `i` of the view is
+    /// dimension `axes[i]` of `base`. Axes are run-time values, so each is a chain of
+    /// selects over the base's dimensions (ndim is small).
+    fn permute(&mut self, base: &Expr, axes: &[Expr]) -> R<BasicValueEnum<'ctx>> {
+        let nd = base.ty.array().expect("permute of an array").ndim;
+        let bv = self.expr(base)?;
+        let sv = bv.into_struct_value();
+        let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+        let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+        let (data, dims, strides) = self.array_parts(bv, nd)?;
+        let (mut new_dims, mut new_strides) = (vec![], vec![]);
+        for axis in axes {
+            let axis = self.expr(axis)?.into_int_value();
+            let (mut d, mut s) = (dims[0], strides[0]);
+            for k in 1..nd as usize {
+                let is_k = self.builder.build_int_compare(IntPredicate::EQ, axis, self.i64c(k as i64), "is_axis").map_err(ie)?;
+                d = self.builder.build_select(is_k, dims[k], d, "dim").map_err(ie)?.into_int_value();
+                s = self.builder.build_select(is_k, strides[k], s, "stride").map_err(ie)?.into_int_value();
+            }
+            new_dims.push(d);
+            new_strides.push(s);
+        }
+        Ok(self.make_array(nd, meminfo, parent, data, &new_dims, &new_strides)?.into())
     }
 
     /// `base` with a new dimension of length 1 and stride 0 at each position of `at`

@@ -197,6 +197,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             | ExprKind::MapIndex(_)
             | ExprKind::Reshape(..)
             | ExprKind::Transpose(_)
+            | ExprKind::Permute(..)
             | ExprKind::ExpandDims(..)
             | ExprKind::LocalArray(_)
             | ExprKind::ConstArray(_)
@@ -360,6 +361,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             Type::NoneType | Type::Unknown => self.ctx.bool_type().const_zero(),
             Type::DType(_) => self.ctx.bool_type().const_int(1, false),
             Type::StrLiteral(s) => self.ctx.bool_type().const_int((!s.is_empty()) as u64, false),
+            Type::BoolLiteral(b) => self.ctx.bool_type().const_int(*b as u64, false),
             Type::Tuple(items) => self.ctx.bool_type().const_int((!items.is_empty()) as u64, false),
             Type::Optional(inner) => {
                 let sv = v.into_struct_value();

@@ -48,7 +48,7 @@ pub const ARRAY_STRIDES: u32 = 4;
 pub fn llvm_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ctx> {
     match t {
         Type::Scalar(s) => scalar_type(ctx, *s),
-        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) => ctx.struct_type(&[], false).into(),
+        Type::NoneType | Type::Unknown | Type::DType(_) | Type::StrLiteral(_) | Type::BoolLiteral(_) => ctx.struct_type(&[], false).into(),
         Type::Tuple(items) => {
             let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(ctx, t)).collect();
             ctx.struct_type(&fields, false).into()
