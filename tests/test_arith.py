@@ -496,6 +496,15 @@ def test_narrow_ints_promote_to_machine_width_like_numba(t):
     assert compiled(mul)(t(100), t(100)) == 10000
 
 
+@pytest.mark.parametrize("op", [neg, invert])
+@pytest.mark.parametrize("t", [np.uint8, np.uint16, np.uint32, np.uint64])
+@pytest.mark.parametrize("v", [0, 1, 7])
+def test_negate_and_invert_narrow_unsigned_at_their_own_width(op, t, v):
+    # As NumPy's scalars and Numba: -uint8(1) is 255 (Numba then types it uint64).
+    got = compiled(op)(t(v))
+    assert got == op(t(v)), (got, op(t(v)))
+
+
 @pytest.mark.parametrize("op", [add, sub, mul, truediv])
 @pytest.mark.parametrize("a, b", [(1.1, 2.2), (-3.5, 0.1), (1e30, 1e10), (3.0, 7.0)])
 def test_float32_arithmetic(op, a, b):

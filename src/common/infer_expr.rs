@@ -429,6 +429,12 @@ impl<'a> Typer<'a> {
                 } else {
                     v.ty.clone()
                 };
+                if op == ast::UnaryOp::USub && s.is_int() && !s.is_signed() && t != v.ty && !matches!(v.kind, ExprKind::Int(_)) {
+                    // As for ~: Numba negates a narrow unsigned integer at its own width,
+                    // then widens it (-uint8(1) is 255, as NumPy's uint8 arithmetic gives).
+                    let narrow = Expr::new(ExprKind::Unary(UnaryOp::Neg, bx(v)), Type::Scalar(s), span);
+                    return self.coerce(narrow, &t, span);
+                }
                 let v = self.coerce(v, &t, span)?;
                 if op == ast::UnaryOp::UAdd {
                     return Ok(v);
