@@ -254,6 +254,22 @@ def test_isinstance_is_decided_at_compile_time(x):
     check(classify, x)
 
 
+def converted_by_type_of(a, b):
+    return type(a)(b)
+
+
+def same_type_as(a, b):
+    return isinstance(b, type(a))
+
+
+@pytest.mark.parametrize("a, b", [(1.5, 2), (1, 2.5), (1.5j, 2), (True, 2), (2.5j, False),
+                                  pytest.param(7, True, marks=numba_lacks("isinstance(True, int) is False in Numba, True in Python")),
+                                  (np.float32(1.5), 2.25), (np.int8(3), 100), (np.uint16(1), 7)])
+def test_type_of_a_value_converts_as_its_class(a, b):
+    check(converted_by_type_of, a, b)
+    check(same_type_as, a, b)
+
+
 def attributes(z):
     return getattr(z, "real") + getattr(z, "imag", 0.0) * 10 + hasattr(z, "imag") + hasattr(z, "missing") * 100
 

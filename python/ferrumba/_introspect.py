@@ -29,7 +29,7 @@ _KNOWN_MODULES = {"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "ope
 _BUILTIN_FUNCTIONS = (
     "range", "len", "abs", "min", "max", "round", "int", "float", "bool", "complex",
     "enumerate", "zip", "divmod", "pow", "print", "isinstance", "getattr", "hasattr", "tuple", "sum", "any", "all",
-    "list", "sorted",
+    "list", "sorted", "type",
 )
 _ARRAY_DTYPES = {
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

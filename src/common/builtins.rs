@@ -254,7 +254,7 @@ impl<'a> Typer<'a> {
                 };
                 Ok(Value::Range(bx(a), bx(b), bx(c)))
             }
-            ("builtins", "isinstance" | "getattr" | "hasattr") => self.reflect(name, args, span),
+            ("builtins", "isinstance" | "getattr" | "hasattr" | "type") => self.reflect(name, args, span),
             ("builtins", "sum" | "any" | "all") => self.fold_builtin(name, args, span),
             ("builtins", "sorted") => {
                 let mut reverse = None;

@@ -36,6 +36,24 @@ impl Typer<'_> {
                 };
                 Ok(constant(self.attribute(base, &attr, span).is_ok()))
             }
+            ("type", 1) => {
+                // The class of a value, known when compiling: callable as a conversion
+                // (`type(a)(b)`) and comparable with isinstance. Numba types Python's int,
+                // float and complex as int64, float64 and complex128.
+                let value = self.as_rt(args.into_iter().next().unwrap(), span)?;
+                Ok(match &value.ty {
+                    Type::Scalar(Scalar::Bool) => Value::Func("builtins.bool".into()),
+                    Type::Scalar(Scalar::I64) => Value::Func("builtins.int".into()),
+                    Type::Scalar(Scalar::F64) => Value::Func("builtins.float".into()),
+                    Type::Scalar(Scalar::C128) => Value::Func("builtins.complex".into()),
+                    Type::Scalar(s) => Value::DType(*s),
+                    Type::Tuple(_) => Value::Func("builtins.tuple".into()),
+                    other => {
+                        return Err(Diagnostic::typing("unsupported-argument", format!("type() of {other} is not supported in compiled code"), span)
+                            .with_hint("type() works on numbers and tuples; use isinstance() to test a value's type"))
+                    }
+                })
+            }
             _ => Err(Diagnostic::typing("bad-arity", format!("{name}() called with {} arguments", args.len()), span)),
         }
     }
