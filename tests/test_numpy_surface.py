@@ -436,6 +436,19 @@ def indexed(draw, min_dims=1, max_dims=1):
     return a, idx, mask
 
 
+def element_by_0d_indices(a, i, j):
+    return a[i, j], a[i][j]
+
+
+@SOME
+@given(a=arrays(min_dims=2, max_dims=2, min_side=1), data=st.data())
+def test_0d_integer_arrays_index_as_integers(a, data):
+    i = data.draw(st.integers(-a.shape[0], a.shape[0] - 1))
+    j = data.draw(st.integers(-a.shape[1], a.shape[1] - 1))
+    dtype = data.draw(st.sampled_from([np.int32, np.int64, np.uint8])) if i >= 0 and j >= 0 else np.int64
+    check(element_by_0d_indices, a, np.array(i, dtype), np.array(j, dtype))
+
+
 @SOME
 @given(x=indexed())
 def test_integer_array_indexing_1d(x):

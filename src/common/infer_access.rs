@@ -137,6 +137,18 @@ impl<'a> Typer<'a> {
                         _ => unreachable!("only integer indices are left"),
                     })
                     .collect();
+                let zero_d_int = |t: &Type| t.array().is_some_and(|x| x.ndim == 0 && x.dtype.is_int() && x.dtype != Scalar::Bool);
+                if given.len() == a.ndim as usize && given.iter().any(|i| zero_d_int(&i.ty)) {
+                    // 0-d integer arrays index as the integers they hold when every axis is
+                    // indexed (NumPy's result is then the same element).
+                    given = given
+                        .into_iter()
+                        .map(|i| match i.ty.array().map(|x| x.dtype) {
+                            Some(d) if zero_d_int(&i.ty) => Expr::new(ExprKind::ArrayGet(bx(i), vec![]), Type::Scalar(d), span),
+                            _ => i,
+                        })
+                        .collect();
+                }
                 if given.len() == 1 && given[0].ty.array().is_some() {
                     // a[mask] and a[indices]: library code, like NumPy's other functions.
                     let i = given.pop().expect("one index");
