@@ -239,7 +239,7 @@ impl<'a> Typer<'a> {
             return Err(Diagnostic::internal("assign_into a non-array"));
         };
         if t.readonly {
-            return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", target.ty), span)
+            return Err(Diagnostic::typing("readonly-array", format!("Cannot modify readonly array of type: {}", target.ty), span)
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
         let mut value = self.strip_optional_pub(value);
@@ -287,7 +287,7 @@ impl<'a> Typer<'a> {
             let i = self.rt(index)?;
             if i.ty.array().is_some() {
                 if a.readonly {
-                    return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span));
+                    return Err(Diagnostic::typing("readonly-array", format!("Cannot modify readonly array of type: {}", array.ty), span));
                 }
                 if let Some(fused) = self.fused_masked_store(&array, &i, &value, span)? {
                     return Ok(fused);
@@ -301,7 +301,7 @@ impl<'a> Typer<'a> {
                 .with_hint("only array elements can be assigned; tuples are immutable"));
         };
         if a.readonly {
-            return Err(Diagnostic::typing("readonly-array", format!("cannot write into a read-only array ({})", array.ty), span)
+            return Err(Diagnostic::typing("readonly-array", format!("Cannot modify readonly array of type: {}", array.ty), span)
                 .with_hint("pass a writeable array, or copy it before the call"));
         }
         let element = self.subscript(array.clone(), index, span)?;
