@@ -1,5 +1,7 @@
 """Matrix products (`@`, np.matmul, np.dot) against NumPy, over shapes, dtypes and layouts."""
 
+import operator
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -56,3 +58,27 @@ def test_mismatched_inner_dimensions_raise_value_error():
 def test_mixed_float_dtypes_promote():
     got = njit(matmul_op)(np.ones((2, 3), np.float32), np.ones((3, 2)))
     assert got.dtype == np.float64 and np.all(got == 3.0)
+
+
+def operator_matmul(a, b):
+    return operator.matmul(a, b), operator.imatmul(a, b)
+
+
+def matmul_augmented(a, b):
+    a @= b
+    return a
+
+
+@numba_lacks("Numba's matrix products need SciPy's BLAS, not installed here")
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3, 2)), ((3, 3), (3, 3)), ((4,), (4, 2))], ids=str)
+def test_operator_matmul_and_augmented_matmul_make_new_products(shapes):
+    # Numba never multiplies in place: `a @= b` rebinds a to a @ b (NumPy would write 2-d
+    # results into a and refuse 1-d operands), and leaves the argument as it was.
+    rng = np.random.default_rng(len(shapes[0]) * 10 + shapes[1][0])
+    a, b = rng.random(shapes[0]), rng.random(shapes[1])
+    a_before = a.copy()
+    got = njit(operator_matmul)(a, b)
+    for g in got:
+        np.testing.assert_allclose(g, np.matmul(a, b), rtol=1e-12)
+    np.testing.assert_allclose(njit(matmul_augmented)(a, b), np.matmul(a, b), rtol=1e-12)
+    assert np.array_equal(a, a_before)

@@ -37,6 +37,8 @@ const OPERATOR_BINARY: &[(&str, ast::Operator)] = &[
     ("xor", ast::Operator::BitXor),
     ("lshift", ast::Operator::LShift),
     ("rshift", ast::Operator::RShift),
+    ("matmul", ast::Operator::MatMult),
+    ("imatmul", ast::Operator::MatMult),
     ("iadd", ast::Operator::Add),
     ("isub", ast::Operator::Sub),
     ("imul", ast::Operator::Mult),

@@ -443,7 +443,8 @@ impl<'a> Typer<'a> {
                     out.push(self.list_augmented(current, rhs, span)?);
                     return Ok(());
                 }
-                if current.ty.array().is_some() {
+                // `a @= b` rebinds `a` to a new product, as Numba does (never in place).
+                if current.ty.array().is_some() && !matches!(a.op, ast::Operator::MatMult) {
                     // `a += b` on an array updates it in place, as NumPy does.
                     let result = self.binary(a.op, current.clone(), rhs, span)?;
                     let (to, from) = (current.ty.array().map(|t| t.dtype), result.ty.array().map(|t| t.dtype).or(result.ty.scalar()));

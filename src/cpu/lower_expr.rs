@@ -545,7 +545,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                     let msg = match op {
                         BinOp::TrueDiv => "division by zero",
                         BinOp::FloorDiv => "float floor division by zero",
-                        _ => "float modulo",
+                        // CPython 3.12+ (and Numba: "modulo by zero"); 3.11 said "float modulo".
+                        _ => "float modulo by zero",
                     };
                     self.raise_if(is_zero, "ZeroDivisionError", msg)?;
                 }
