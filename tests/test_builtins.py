@@ -345,3 +345,13 @@ def test_sum_any_all_of_arrays(dtype, n, seed):
 def test_folds_of_ranges(start, stop, step):
     check(folds_of_range, start, stop, step)
     check(extremes_of_range, start, stop, step)
+
+
+def identity_of_bools(a, b):
+    return a is b, a is not b, True is a, (a == b) is True
+
+
+@pytest.mark.parametrize("a", [True, False])
+@pytest.mark.parametrize("b", [True, False])
+def test_is_between_bools_is_equality(a, b):
+    check(identity_of_bools, a, b)

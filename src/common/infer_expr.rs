@@ -482,6 +482,11 @@ impl<'a> Typer<'a> {
 
     pub(crate) fn compare(&mut self, op: ast::CmpOp, l: Expr, r: Expr, span: Span) -> Result<Expr, Diagnostic> {
         use ast::CmpOp as C;
+        if matches!(op, C::Is | C::IsNot) && l.ty == BOOL && r.ty == BOOL {
+            // True and False are singletons: identity is equality.
+            let eq = if op == C::Is { C::Eq } else { C::NotEq };
+            return self.compare(eq, l, r, span);
+        }
         if matches!(op, C::Is | C::IsNot) {
             let none_side = if r.ty == Type::NoneType {
                 Some(l)
@@ -491,7 +496,7 @@ impl<'a> Typer<'a> {
                 None
             };
             let Some(x) = none_side else {
-                return Err(Diagnostic::typing("unsupported-operator", "'is' is supported only for comparing with None", span)
+                return Err(Diagnostic::typing("unsupported-operator", "'is' is supported only for comparing with None, or two bools", span)
                     .with_hint("use == to compare values"));
             };
             // Only an Optional decides at run time; otherwise the type answers.
