@@ -600,6 +600,19 @@ def test_power(x, data):
           if np.asarray(e[0]).dtype.kind == "f" else 0)
 
 
+def ldexps(x, e):
+    return np.ldexp(x, e), np.ldexp(x, 3)
+
+
+@SOME
+@given(x=arrays(dtypes=FLOAT_DTYPES + [np.int16, np.int32, np.int64], nan=True), data=st.data())
+def test_ldexp(x, data):
+    # Exponents that reach overflow and subnormal results, which must be rounded correctly.
+    e = data.draw(hnp.arrays(np.int32, x.shape, elements=st.integers(-1100, 1100)))
+    check(ldexps, x, e)
+    check(ldexps, x, np.int32(data.draw(st.integers(-1100, 1100))))
+
+
 @numba_lacks("NumPy 2's dtype of np.clip with scalar bounds, and ndarray.clip")
 @SOME
 @given(a=arrays(dtypes=NUM_DTYPES, nan=True), lo=st.integers(-10, 10), width=st.integers(0, 20))

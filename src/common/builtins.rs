@@ -162,7 +162,7 @@ pub fn module_attribute(module: &str, attr: &str, span: Span) -> Result<Value, D
                     "maximum" | "minimum" | "power" | "sign" | "fmax" | "fmin" | "add" | "subtract" | "multiply" | "divide" | "true_divide"
                         | "floor_divide" | "remainder" | "mod" | "bitwise_and" | "bitwise_or" | "bitwise_xor" | "left_shift" | "right_shift"
                         | "logical_and" | "logical_or" | "logical_xor" | "logical_not" | "negative" | "invert" | "bitwise_not" | "square"
-                        | "where" | "clip"
+                        | "where" | "clip" | "ldexp"
                 )
                 || crate::common::numpy::ARRAY_FUNCTIONS.contains(&attr)
         }
@@ -683,6 +683,21 @@ impl<'a> Typer<'a> {
                 let ty = self.unify_or_err(&x.ty, &y.ty, span, "the two choices of numpy.where")?;
                 let (x, y) = (self.coerce(x, &ty, span)?, self.coerce(y, &ty, span)?);
                 Ok(Value::Rt(Expr::new(ExprKind::IfElse(bx(c), bx(x), bx(y)), ty, span)))
+            }
+            ("ldexp", 2) => {
+                // x * 2**e, exactly (subnormal results correctly rounded), in x's float type.
+                let mut it = rts.into_iter();
+                let (x, e) = (it.next().unwrap(), it.next().unwrap());
+                if !e.ty.scalar().is_some_and(|s| s.is_int() || s == Scalar::Bool) {
+                    return Err(Diagnostic::typing("bad-argument", format!("numpy.ldexp() takes an integer exponent, not {}", e.ty), span));
+                }
+                let narrow = matches!(x.ty.scalar(), Some(Scalar::Bool | Scalar::I8 | Scalar::U8 | Scalar::I16 | Scalar::U16));
+                // Element-wise, NumPy's loops take small integers as float32 (float16 for
+                // 8-bit ones, which is float32 here, as elsewhere).
+                let x = if narrow && self.array_dtypes { self.coerce(x, &Type::Scalar(Scalar::F32), span)? } else { self.float_of(x, span)? };
+                let e = self.index_int(e, span)?;
+                let t = x.ty.clone();
+                Ok(self.math("ldexp", vec![x, e], t, span))
             }
             ("clip", 3) => {
                 let mut it = rts.into_iter();
