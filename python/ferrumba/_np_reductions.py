@@ -14,14 +14,19 @@ _DIVIDERS = {}
 
 
 def _divider(T):
-    """x / n in type T as NumPy divides floats: inf or NaN for n == 0 (with NumPy's
-    warning left out), never ZeroDivisionError."""
+    """x / n (n an integer count) as NumPy divides a reduction's sum by its count: in
+    float64 (complex128), rounded to T after (a float32 mean of 2**24 + 1 elements differs
+    otherwise); inf or NaN for n == 0 (with NumPy's warning left out), never
+    ZeroDivisionError."""
     from .decorators import njit
 
     if T not in _DIVIDERS:
         if np.issubdtype(T, np.complexfloating):
             def divide(x, n):
-                return x / n
+                if n == 0:
+                    # Only empty sums are divided by 0 here: 0 / 0.
+                    return T(complex(np.nan, np.nan))
+                return T(np.complex128(x) / np.float64(n))
         else:
             def divide(x, n):
                 if n == 0:
@@ -30,7 +35,7 @@ def _divider(T):
                     if x > 0:
                         return T(np.inf)
                     return T(-np.inf)
-                return x / n
+                return T(np.float64(x) / np.float64(n))
 
         _DIVIDERS[T] = njit(divide)
     return _DIVIDERS[T]
@@ -196,15 +201,16 @@ _reduction("prod", axis_impl=_fold_along("prod", 1, _mul))(_fold(1, _mul))
 @register_jitable
 def _less_or_nan(x, best):
     if isinstance(x, complex):
-        # NumPy orders complex numbers by real part, then imaginary part.
-        return x.real < best.real or (x.real == best.real and x.imag < best.imag) or x != x
+        # NumPy orders complex numbers by real part, then imaginary part. The first NaN
+        # met stays: which one it is shows in the parts of the result.
+        return best == best and (x.real < best.real or (x.real == best.real and x.imag < best.imag) or x != x)
     return x < best or x != x
 
 
 @register_jitable
 def _greater_or_nan(x, best):
     if isinstance(x, complex):
-        return x.real > best.real or (x.real == best.real and x.imag > best.imag) or x != x
+        return best == best and (x.real > best.real or (x.real == best.real and x.imag > best.imag) or x != x)
     return x > best or x != x
 
 
@@ -295,28 +301,41 @@ def _mean(a):
         acc = T(0)
         for x in a.ravel():
             acc += x
-        return divide(acc, T(a.size))
+        return divide(acc, a.size)
 
     return impl
+
+
+@register_jitable
+def _squared_magnitude(d):
+    if isinstance(d, complex):
+        # NumPy squares the parts in the real type and adds them (var of complex is real).
+        return d.real * d.real + d.imag * d.imag
+    return d * d
+
+
+def _real_type(T):
+    return {np.complex64: np.float32, np.complex128: np.float64}.get(T, T)
 
 
 def _variance(a, take_root):
     """var/std of the whole array, `ddof` delta degrees of freedom (NumPy's two passes:
     the mean, then the mean squared deviation)."""
     T = _mean_type(a.dtype)
+    V = _real_type(T)
     divide = _divider(T)
+    divide_real = _divider(V)
 
     def impl(a, ddof=0):
         flat = a.ravel()
         mean = T(0)
         for x in flat:
             mean += x
-        mean = divide(mean, T(flat.size))
-        acc = T(0)
+        mean = divide(mean, flat.size)
+        acc = V(0)
         for x in flat:
-            d = x - mean
-            acc += d * d
-        var = divide(acc, T(max(flat.size - ddof, 0)))
+            acc += _squared_magnitude(x - mean)
+        var = divide_real(acc, max(flat.size - ddof, 0))
         if take_root:
             return np.sqrt(var)
         return var
@@ -328,7 +347,17 @@ def _register_variance(name, take_root):
     from .decorators import njit
 
     def typing(a, axis=None, ddof=None, **extra):
-        if not _is_array(a) or extra or not (_no_axis(ddof) or isinstance(ddof, (types.Integer, types.Boolean))):
+        if extra or not (_no_axis(ddof) or isinstance(ddof, (types.Integer, types.Boolean))):
+            return None
+        if isinstance(a, (types.Number, types.Boolean)) and _no_axis(axis):
+            # NumPy's var of a scalar is that of a one-element array.
+            of_array = njit(_variance(types.Array(a, 1, "C"), take_root))
+
+            def scalar(a, axis=None, ddof=0):
+                return of_array(np.full(1, a), ddof)
+
+            return scalar
+        if not _is_array(a):
             return None
         core = njit(_variance(a, take_root))
         if _no_axis(axis):
@@ -415,7 +444,16 @@ def _all(a):
     return impl
 
 
-def _cumulative(name, start, combine):
+@register_jitable
+def _as_is(x, start):
+    return x
+
+
+def _cumulative(name, start, combine, method=True, lead=_as_is):
+    """cumsum/cumprod-like. Each element counts as `lead(x, start)` (nancumsum's NaN as
+    0); as in NumPy's accumulate the first is taken as it is, not combined with `start`:
+    1 * (inf+0j) would have a NaN part, 0 + -0.0 is 0.0."""
+
     def along(a):
         T = _sum_type(a.dtype)
         if a.ndim == 0:
@@ -439,13 +477,14 @@ def _cumulative(name, start, combine):
                 for i in range(b.shape[2]):
                     acc = T(start)
                     for k in range(b.shape[1]):
-                        acc = combine(acc, b[o, k, i])
+                        x = lead(b[o, k, i], T(start))
+                        acc = combine(acc, x) if k > 0 else T(x)
                         o3[o, k, i] = acc
             return out
 
         return impl
 
-    @_reduction(name, axis_impl=along)
+    @_reduction(name, method=method, axis_impl=along)
     def build(a):
         T = _sum_type(a.dtype)
 
@@ -454,7 +493,8 @@ def _cumulative(name, start, combine):
             out = np.empty(flat.size, dtype=T)
             acc = T(start)
             for i in range(flat.size):
-                acc = combine(acc, flat[i])
+                x = lead(flat[i], T(start))
+                acc = combine(acc, x) if i > 0 else T(x)
                 out[i] = acc
             return out
 
@@ -528,10 +568,14 @@ def _diff(a, n=None, axis=None):
 
 # ---- NaN-ignoring reductions ------------------------------------------------------------------
 
-def _nan_reduction(name):
+def _nan_reduction(name, along=False):
     def register(build):
         def typing(a, axis=None, ddof=None):
-            if not _is_array(a) or not _no_axis(axis):
+            if not _is_array(a):
+                return None
+            if along and isinstance(axis, types.Integer):
+                return _axis_impl(name, build, a)
+            if not _no_axis(axis):
                 return None
             return build(a)
 
@@ -561,21 +605,41 @@ def _nanmean(a):
     return impl
 
 
+@register_jitable
+def _fmin_keeps(best, x):
+    """NumPy's fmin keeps `best` against x: x is NaN, or best <= x (complex: NumPy's CLE,
+    real parts first, a NaN imaginary part never ordered)."""
+    if x != x:
+        return True
+    if isinstance(x, complex):
+        return (best.real < x.real and best.imag == best.imag) or (best.real == x.real and best.imag <= x.imag)
+    return best <= x
+
+
+@register_jitable
+def _fmax_keeps(best, x):
+    if x != x:
+        return True
+    if isinstance(x, complex):
+        return (best.real > x.real and best.imag == best.imag) or (best.real == x.real and best.imag >= x.imag)
+    return best >= x
+
+
 def _nan_extreme(which):
+    """np.nanmin/np.nanmax: NumPy's fmin/fmax reduction (a NaN accumulator gives way to the
+    next number; all-NaN gives the first element)."""
+    keeps = _fmin_keeps if which == 0 else _fmax_keeps
+    message = "zero-size array to reduction operation %s which has no identity" % ("fmin" if which == 0 else "fmax")
+
     def build(a):
         def impl(a, axis=None, ddof=0):
             flat = a.ravel()
             if flat.size == 0:
-                raise ValueError("zero-size array to reduction operation which has no identity")
+                raise ValueError(message)
             best = flat[0]
-            found = False
             for x in flat:
-                if x == x:
-                    if not found or (x < best if which == 0 else x > best):
-                        best = x
-                        found = True
-            if not found:
-                return flat[0]
+                if not keeps(best, x):
+                    best = x
             return best
 
         return impl
@@ -588,7 +652,14 @@ _nan_reduction("nanmax")(_nan_extreme(1))
 
 
 def _nan_variance_impl(a, take_root):
+    if not isinstance(a.dtype, (types.Float, types.Complex)):
+        # NumPy's nanvar of numbers that cannot be NaN is var (inf, not NaN, for ddof >= n).
+        core = register_jitable(_variance(a, take_root))
+        return lambda a, axis=None, ddof=0: core(a, ddof)
     T = _mean_type(a.dtype)
+    V = _real_type(T)
+    divide = _divider(T)
+    divide_real = _divider(V)
 
     def impl(a, axis=None, ddof=0):
         mean = T(0)
@@ -598,14 +669,13 @@ def _nan_variance_impl(a, take_root):
                 mean += x
                 n += 1
         if n - ddof <= 0:
-            return T(np.nan)
-        mean = mean / T(n)
-        acc = T(0)
+            return V(np.nan)
+        mean = divide(mean, n)
+        acc = V(0)
         for x in a.ravel():
             if x == x:
-                d = x - mean
-                acc += d * d
-        var = acc / T(n - ddof)
+                acc += _squared_magnitude(x - mean)
+        var = divide_real(acc, n - ddof)
         return np.sqrt(var) if take_root else var
 
     return impl
@@ -616,15 +686,44 @@ _nan_reduction("nanstd")(lambda a: _nan_variance_impl(a, True))
 
 
 def _nan_arg_extreme(which):
+    """np.nanargmin/nanargmax as NumPy computes them: NaN replaced by the value that never
+    wins (inf for argmin, -inf for argmax), then the first extreme, so [nan, -inf] gives 0
+    for nanargmax."""
+    empty = "attempt to get %s of an empty sequence" % ("argmin" if which == 0 else "argmax")
+
     def build(a):
+        if not isinstance(a.dtype, types.Float):
+            def exact(a, axis=None, ddof=0):
+                flat = a.ravel()
+                if flat.size == 0:
+                    raise ValueError(empty)
+                where = 0
+                for i in range(1, flat.size):
+                    if (flat[i] < flat[where]) if which == 0 else (flat[i] > flat[where]):
+                        where = i
+                return where
+
+            return exact
+        T = getattr(np, a.dtype.name)
+        worst = T(np.inf if which == 0 else -np.inf)
+
         def impl(a, axis=None, ddof=0):
             flat = a.ravel()
-            where = -1
+            if flat.size == 0:
+                raise ValueError(empty)
+            where = 0
+            best = worst
+            found = False
             for i in range(flat.size):
                 x = flat[i]
-                if x == x and (where < 0 or (x < flat[where] if which == 0 else x > flat[where])):
+                if x != x:
+                    x = worst
+                else:
+                    found = True
+                if i == 0 or ((x < best) if which == 0 else (x > best)):
+                    best = x
                     where = i
-            if where < 0:
+            if not found:
                 raise ValueError("All-NaN slice encountered")
             return where
 
@@ -633,5 +732,5 @@ def _nan_arg_extreme(which):
     return build
 
 
-_nan_reduction("nanargmin")(_nan_arg_extreme(0))
-_nan_reduction("nanargmax")(_nan_arg_extreme(1))
+_nan_reduction("nanargmin", along=True)(_nan_arg_extreme(0))
+_nan_reduction("nanargmax", along=True)(_nan_arg_extreme(1))

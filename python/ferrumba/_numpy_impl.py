@@ -17,6 +17,7 @@ from . import (  # noqa: F401 - imported for their registrations
     _np_random,
     _np_reductions,
     _np_sorting,
+    _np_statistics,
 )
 from ._np_indexing import getitem_array, nonzero_nd, setitem_array  # noqa: F401
 from ._np_linalg import matmul_exact  # noqa: F401
