@@ -290,6 +290,20 @@ def test_typed_list_returned_and_passed():
     assert list(lst) == [1.0, 2.0, 3.5, 6.5]
 
 
+def typed_slices(lst):
+    part = lst[1:3]
+    part.append(7)
+    return part, lst[::-1]
+
+
+def test_slices_of_a_typed_list_are_typed_lists():
+    lst = backend.typed.List([1, 2, 3, 4])
+    part, backwards = compiled(typed_slices)(lst)
+    assert type(part) is type(lst) and type(backwards) is type(lst)
+    assert list(part) == [2, 3, 7] and list(backwards) == [4, 3, 2, 1]
+    assert list(lst) == [1, 2, 3, 4]
+
+
 def test_typed_list_from_python():
     List = backend.typed.List
     lst = List([3, 1, 2])

@@ -188,10 +188,8 @@ impl Typer<'_> {
             let mut setup = vec![];
             let mut args = vec![l.clone()];
             args.extend(self.slice_arguments(sl, &mut setup, span)?);
-            let ty = match &l.ty {
-                Type::List { item, .. } => list_type((**item).clone(), true),
-                other => other.clone(),
-            };
+            // A slice is a list of the same kind (a typed List's slice is a typed List).
+            let ty = l.ty.clone();
             let sliced = call("list.slice", args, ty.clone(), span);
             return Ok(Expr::new(ExprKind::Block(setup, bx(sliced)), ty, span));
         }
