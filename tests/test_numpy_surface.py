@@ -1159,3 +1159,96 @@ def test_random_permutations_of_arrays(seed, a):
     same(c, c2)
     assert b.dtype == p.dtype == a.dtype and sorted(b.tolist()) == sorted(a.tolist()) == sorted(p.tolist())
     assert c in a.tolist()
+
+
+# ================================================================ complex ufuncs
+
+
+COMPLEX_UFUNCS = [np.sqrt, np.exp, np.log, np.log10, np.sin, np.cos, np.tan, np.arcsin, np.arccos, np.arctan,
+                  np.sinh, np.cosh, np.tanh, np.arcsinh, np.arccosh, np.arctanh]
+
+
+def complex_ufuncs(z):
+    return (np.sqrt(z), np.exp(z), np.log(z), np.log10(z), np.sin(z), np.cos(z), np.tan(z), np.arcsin(z),
+            np.arccos(z), np.arctan(z), np.sinh(z), np.cosh(z), np.tanh(z), np.arcsinh(z), np.arccosh(z), np.arctanh(z))
+
+
+def complex_predicates(z):
+    return np.isnan(z), np.isinf(z), np.isfinite(z), np.conj(z), np.conjugate(z)
+
+
+def conj_method(a):
+    return a.conj(), a.conjugate()
+
+
+def _complex_close(g, e, tol):
+    """Part by part: equal (infinities too), both NaN, or within tol."""
+    g = np.asarray(g, dtype=np.complex128)
+    e = np.asarray(e, dtype=np.complex128)
+    ok = np.ones(e.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for gp, ep in ((g.real, e.real), (g.imag, e.imag)):
+            ok &= (gp == ep) | (np.isnan(gp) & np.isnan(ep)) | (np.abs(gp - ep) <= tol)
+    return bool(np.all(ok))
+
+
+def _complex_tol(exp):
+    # NumPy's complex loops (the C library's, or its own for complex64) and cmath's
+    # algorithms agree to a few ULPs of each result's magnitude, not bit for bit.
+    out = []
+    for e in exp:
+        e = np.asarray(e)
+        eps = np.finfo(np.complex64 if e.dtype == np.complex64 else np.complex128).eps
+        out.append(np.abs(e.astype(np.complex128)) * 16 * eps + 16 * eps)
+    return tuple(out)
+
+
+finite_complex = st.complex_numbers(max_magnitude=50, allow_nan=False, allow_infinity=False)
+
+
+@numba_lacks("NumPy's side of branch cuts for a signed zero part (arccosh(-1-0j))")
+@SOME
+@given(values=st.lists(finite_complex, max_size=6), dtype=st.sampled_from([np.complex128, np.complex64]), view=st.sampled_from(VIEWS))
+def test_complex_ufuncs_on_arrays(values, dtype, view):
+    z = _view(np.array(values, dtype=dtype).reshape(-1), view) if values else np.zeros(0, dtype)
+    got = compiled(complex_ufuncs)(z)
+    with np.errstate(all="ignore"):
+        exp = complex_ufuncs(z)
+    for fn, g, e, tol in zip(COMPLEX_UFUNCS, got, exp, _complex_tol(exp)):
+        assert g.dtype == e.dtype, (fn.__name__, g.dtype, e.dtype)
+        assert _complex_close(g, e, tol), (fn.__name__, z, g, e)
+
+
+@SOME
+@given(z=finite_complex)
+def test_complex_ufuncs_on_scalars(z):
+    got = compiled(complex_ufuncs)(z)
+    with np.errstate(all="ignore"):
+        exp = complex_ufuncs(z)
+    for fn, g, e, tol in zip(COMPLEX_UFUNCS, got, exp, _complex_tol(exp)):
+        assert _complex_close(g, e, tol), (fn.__name__, z, g, e)
+
+
+@pytest.mark.parametrize("z", [0j, 1 + 2j, complex(np.inf, 0), complex(0, -np.inf), complex(np.nan, 1), complex(1, np.nan)], ids=str)
+def test_complex_predicates_and_conjugates(z):
+    check(complex_predicates, z)
+    check(complex_predicates, np.array([z, 1 - 1j], dtype=np.complex64))
+    check(complex_predicates, np.array([z, 2.5]))
+    check(complex_predicates, 2.5)
+
+
+@numba_lacks("ndarray.conj() of a 0-d array as a 0-d array")
+@SOME
+@given(a=arrays(dtypes=FLOAT_DTYPES + [np.int32]))
+def test_conj_method_of_real_arrays(a):
+    check(conj_method, a)
+
+
+def arrays_from_lists_and_numbers(lst, x):
+    return np.asarray(lst), np.array(lst, dtype=np.float32), np.asarray(x), np.array(x)
+
+
+@SOME
+@given(lst=st.lists(st.integers(-100, 100), min_size=1, max_size=6), x=st.one_of(st.integers(-5, 5), st.floats(-5, 5)))
+def test_arrays_from_lists_and_numbers(lst, x):
+    check(arrays_from_lists_and_numbers, lst, x)

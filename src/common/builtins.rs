@@ -101,6 +101,7 @@ const NUMPY_SCALAR: &[(&str, &str)] = &[
     ("abs", "abs"),
     ("absolute", "abs"),
     ("fabs", "fabs"),
+    ("conjugate", "conj"),
 ];
 const NUMPY_DTYPES: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64", "complex128",
@@ -765,6 +766,37 @@ impl<'a> Typer<'a> {
                         let t = a.ty.clone();
                         Ok(self.math(static_name(c), vec![a], t, span))
                     }
+                    "conj" => {
+                        let [a] = self.rt_args::<1>(vals, "numpy.conjugate", span)?;
+                        if a.ty.is_complex() {
+                            let t = a.ty.clone();
+                            return Ok(self.math("conj", vec![a], t, span));
+                        }
+                        // The conjugate of a real number is itself, in its own type.
+                        Ok(Value::Rt(a))
+                    }
+                    _ if vals.len() == 1 && matches!(&vals[0], Value::Rt(x) if x.ty.is_complex())
+                        && (CMATH_UNARY.contains(c) || matches!(*c, "isnan" | "isinf" | "isfinite")) =>
+                    {
+                        // Complex numbers: cmath's functions (NumPy's follow the same C99
+                        // special values), in the argument's precision.
+                        let t = match &vals[0] {
+                            Value::Rt(x) => x.ty.clone(),
+                            _ => unreachable!("checked above"),
+                        };
+                        let v = self.call_builtin(&format!("cmath.{c}"), vals, vec![], span)?;
+                        let mut e = self.as_rt(v, span)?;
+                        if let ExprKind::Math(name, _) = &mut e.kind {
+                            // NumPy returns special values where cmath raises (log(0j) is -inf).
+                            if let Some(quiet) = NUMPY_QUIET_CMATH.iter().find(|q| q[3..] == **name) {
+                                *name = quiet;
+                            }
+                        }
+                        if e.ty.is_complex() {
+                            return Ok(Value::Rt(self.coerce(e, &t, span)?));
+                        }
+                        Ok(Value::Rt(e))
+                    }
                     _ => {
                         let path = if MATH_UNARY.contains(c) || MATH_BINARY.contains(c) || matches!(*c, "isnan" | "isinf" | "isfinite") {
                             format!("math.{c}")
@@ -779,6 +811,13 @@ impl<'a> Typer<'a> {
         }
     }
 }
+
+/// cmath's runtime helpers as NumPy's complex ufuncs call them: the same values, but special
+/// values are returned rather than raised as ValueError/OverflowError.
+const NUMPY_QUIET_CMATH: &[&str] = &[
+    "np_csqrt", "np_cexp", "np_clog", "np_clog10", "np_csin", "np_ccos", "np_ctan", "np_cacos", "np_cacosh", "np_casin", "np_casinh",
+    "np_catan", "np_catanh", "np_ccosh", "np_csinh", "np_ctanh",
+];
 
 /// Math function names live in the IR as `&'static str`; map a runtime name to the static one.
 fn static_name(name: &str) -> &'static str {

@@ -450,6 +450,28 @@ impl<'a> Typer<'a> {
             let body = self.coerce(x, &Type::Scalar(target), span)?;
             return Ok(self.result_map(inputs, body, span));
         }
+        if let Type::List { item, .. } = &a.ty {
+            // A list of numbers: a 1-d array of its items, in the list's item type.
+            let Some(elem) = item.scalar() else {
+                return Err(Diagnostic::typing("unsupported", format!("numpy.array() of {} is not supported (only lists of numbers)", a.ty), span)
+                    .with_hint("build the array with np.empty and fill it, or use nested tuples"));
+            };
+            let target = dtype.unwrap_or(elem);
+            let list = self.temp("list", a.ty.clone());
+            let stmts = vec![self.assign_var(list, a, span)?];
+            let len = self.list_len(self.var_expr(list, span), span);
+            let item = self.list_get(self.var_expr(list, span), Expr::new(ExprKind::MapIndex(0), I64, span), span);
+            let body = self.coerce(item, &Type::Scalar(target), span)?;
+            let ty = new_array(target, 1);
+            let map = Expr::new(ExprKind::Map { inputs: vec![], body: bx(body), shape: Some(vec![len]) }, ty.clone(), span);
+            return Ok(Expr::new(ExprKind::Block(stmts, bx(map)), ty, span));
+        }
+        if let Some(elem) = a.ty.scalar() {
+            // A number: a 0-d array holding it.
+            let target = dtype.unwrap_or(elem);
+            let body = self.coerce(a, &Type::Scalar(target), span)?;
+            return Ok(Expr::new(ExprKind::Map { inputs: vec![], body: bx(body), shape: Some(vec![]) }, new_array(target, 0), span));
+        }
         // Nested tuples: the shape comes from the tuple type, every level homogeneous.
         let a = self.homogeneous_tuple(a, span)?;
         let mut dims = vec![];
@@ -895,6 +917,17 @@ impl<'a> Typer<'a> {
                 let mut inputs = vec![];
                 let x = self.map_operand(a, &mut inputs);
                 let body = self.coerce(x, &Type::Scalar(dtype), span)?;
+                self.result_map(inputs, body, span)
+            }
+            "conj" | "conjugate" if args.is_empty() => {
+                // An array even when 0-d (np.conj of a 0-d array is a scalar: a ufunc).
+                no_kwargs(&kwargs)?;
+                let mut inputs = vec![];
+                let x = self.map_operand(a, &mut inputs);
+                let body = match self.numpy_scalar("conjugate", vec![Value::Rt(x)], span)? {
+                    Value::Rt(e) => e,
+                    other => return Err(Diagnostic::internal(format!("conjugate typed to {}", describe_value(&other)))),
+                };
                 self.result_map(inputs, body, span)
             }
             // ValueError unless the array has one element: library code.

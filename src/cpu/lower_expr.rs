@@ -649,16 +649,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
 
     /// Call a runtime helper `void f(double..., double* out)` computing a complex value.
     pub fn complex_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type) -> R<BasicValueEnum<'ctx>> {
-        self.complex_helper(name, parts, result, false)
+        self.complex_helper(name, parts, result, false, false)
     }
 
     /// Call a cmath helper `i64 f(double..., double* out)` (complex_math.rs): its status is
     /// CPython's errno, raised as ValueError (EDOM) or OverflowError (ERANGE).
-    pub fn cmath_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type) -> R<BasicValueEnum<'ctx>> {
-        self.complex_helper(name, parts, result, true)
+    /// `quiet`: NumPy's complex functions, which return special values where cmath raises.
+    pub fn cmath_runtime(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type, quiet: bool) -> R<BasicValueEnum<'ctx>> {
+        let raise = self.options.python_errors && !self.ufunc && !quiet;
+        self.complex_helper(name, parts, result, true, raise)
     }
 
-    fn complex_helper(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type, with_errno: bool) -> R<BasicValueEnum<'ctx>> {
+    /// `with_errno`: the helper returns a status (cmath's EDOM/ERANGE), raised as CPython
+    /// does when `raise` says so.
+    fn complex_helper(&mut self, name: &str, parts: &[FloatValue<'ctx>], result: &Type, with_errno: bool, raise: bool) -> R<BasicValueEnum<'ctx>> {
         self.host_only(name)?;
         let f64t = self.ctx.f64_type();
         let i64t = self.ctx.i64_type();
@@ -673,7 +677,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let fn_ty = if with_errno { i64t.fn_type(&params, false) } else { self.ctx.void_type().fn_type(&params, false) };
         let f = self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, fn_ty, None));
         let call = self.builder.build_call(f, &args, "").map_err(ie)?;
-        if with_errno {
+        if with_errno && raise {
             let status = call.try_as_basic_value().basic().unwrap().into_int_value();
             let edom = self.builder.build_int_compare(IntPredicate::EQ, status, i64t.const_int(1, false), "edom").map_err(ie)?;
             self.raise_if(edom, "ValueError", "math domain error")?;

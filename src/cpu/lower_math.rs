@@ -119,7 +119,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             "cphase" if arg_s == Some(Scalar::C128) => {
                 // CPython raises where the C library's atan2 sets errno (complex_math::phase).
                 let (re, im) = self.complex_parts(vals[0])?;
-                let z = self.cmath_runtime("ferrumba_rt_cphase", &[re, im], &Type::Scalar(Scalar::C128))?;
+                let z = self.cmath_runtime("ferrumba_rt_cphase", &[re, im], &Type::Scalar(Scalar::C128), false)?;
                 return Ok(self.complex_parts(z)?.0.into());
             }
             "cabs" | "cphase" => {
@@ -130,14 +130,14 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             "crect" => {
                 let (r, phi) = (vals[0].into_float_value(), vals[1].into_float_value());
-                return self.cmath_runtime("ferrumba_rt_crect", &[r, phi], ret);
+                return self.cmath_runtime("ferrumba_rt_crect", &[r, phi], ret, false);
             }
             "cpolar" => {
                 // (abs, phase) as a pair of the argument's part type; errors as CPython's.
                 let (re, im) = self.complex_parts(vals[0])?;
                 let part = arg_s.unwrap().real_part();
                 let ct = Type::Scalar(if part == Scalar::F32 { Scalar::C64 } else { Scalar::C128 });
-                let z = self.cmath_runtime("ferrumba_rt_cpolar", &[re, im], &ct)?;
+                let z = self.cmath_runtime("ferrumba_rt_cpolar", &[re, im], &ct, false)?;
                 let (r, phi) = self.complex_parts(z)?;
                 let tt = self.ty(ret).into_struct_type();
                 let v = self.builder.build_insert_value(tt.get_undef(), r, 0, "polar").map_err(ie)?;
@@ -146,7 +146,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             "clog_base" => {
                 let (a, b) = self.complex_parts(vals[0])?;
                 let (c, d) = self.complex_parts(vals[1])?;
-                return self.cmath_runtime("ferrumba_rt_clog_base", &[a, b, c, d], ret);
+                return self.cmath_runtime("ferrumba_rt_clog_base", &[a, b, c, d], ret, false);
             }
             "cisnan" | "cisinf" | "cisfinite" => {
                 let (re, im) = self.complex_parts(vals[0])?;
@@ -160,7 +160,11 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             _ if crate::cpu::complex_math::UNARY.contains(&name) => {
                 let (re, im) = self.complex_parts(vals[0])?;
-                return self.cmath_runtime(&format!("ferrumba_rt_{name}"), &[re, im], ret);
+                return self.cmath_runtime(&format!("ferrumba_rt_{name}"), &[re, im], ret, false);
+            }
+            _ if name.strip_prefix("np_").is_some_and(|c| crate::cpu::complex_math::UNARY.contains(&c)) => {
+                let (re, im) = self.complex_parts(vals[0])?;
+                return self.cmath_runtime(&format!("ferrumba_rt_{}", &name[3..]), &[re, im], ret, true);
             }
             "round_ndigits" => {
                 let s = arg_s.unwrap();
