@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.backend import TypingError, backend, jit, njit, types
+from tests.backend import IS_FERRUMBA, TypingError, backend, jit, njit, types
 
 
 def add(x, y):
@@ -259,6 +259,14 @@ def test_omitted_defaults_compile_as_constants_without_mixing_specializations(x,
     calls = [((x,), {}), ((x, n), {}), ((x,), {"scale": scale}), ((x, 3), {}), ((x,), {"flip": flip}), ((x, n, scale, flip), {}), ((x,), {})]
     for args, kwargs in calls:
         assert f(*args, **kwargs) == defaults_of_every_kind(*args, **kwargs), (args, kwargs)
+
+
+def test_an_argument_of_an_unsupported_type_is_a_typing_error_and_a_type_error():
+    # Numba raises TypingError; Python code expects TypeError: with ferrumba both catch it.
+    f = njit(scaled)
+    with pytest.raises(TypingError) as raised:
+        f(object())
+    assert IS_FERRUMBA <= isinstance(raised.value, TypeError)
 
 
 def test_unknown_keyword_is_type_error():

@@ -395,8 +395,9 @@ def test_lists_do_not_leak():
 @pytest.mark.parametrize("arg, why", [([], "empty list"), ([[1], [2]], "cannot be a list item")])
 def test_list_arguments_that_cannot_be_typed_are_refused_clearly(arg, why):
     # Reflected lists cannot nest (Numba refuses them too): nested data wants typed.List.
-    with pytest.raises(TypeError, match=why):
+    with pytest.raises(TypeError, match=why) as raised:
         compiled(reductions)(arg)
+    assert isinstance(raised.value, TypingError)
 
 
 def index_between(xs, v, start, stop):

@@ -63,6 +63,15 @@ pub struct Dispatcher {
     kernel: bool,
 }
 
+/// An argument compiled code cannot take: Numba raises TypingError there, Python code
+/// expects TypeError; `ferrumba.errors.NumbaTypeError` is both.
+fn argument_type_error(py: Python<'_>, message: String) -> PyErr {
+    match py.import("ferrumba.errors").and_then(|m| m.getattr("NumbaTypeError")).and_then(|cls| cls.call1((message.clone(),))) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(_) => PyTypeError::new_err(message),
+    }
+}
+
 pub(crate) fn typing_error(py: Python<'_>, d: &Diagnostic, source: Option<&SourceFile>) -> PyErr {
     let text = render(d, source);
     let class = match d.kind {
@@ -349,13 +358,13 @@ impl Dispatcher {
                         } else {
                             format!("its first item, a {}, cannot be a list item in compiled code", describe_python_type(&list.get_item(0)?))
                         };
-                        return Err(PyTypeError::new_err(format!(
+                        return Err(argument_type_error(py, format!(
                             "{name}(): argument {} ('{param}') is a list that cannot be passed: {why}; \
                              pass a non-empty list of numbers or tuples, or a ferrumba.typed.List (List.empty_list(item_type) when empty, nested Lists for lists of lists)",
                             i + 1
                         )));
                     }
-                    return Err(PyTypeError::new_err(format!(
+                    return Err(argument_type_error(py, format!(
                         "{name}(): argument {} ('{}') has type '{}', which compiled code does not support; \
                          supported are bool, int, float, complex, None, NumPy scalars and arrays, and tuples of these",
                         i + 1,
