@@ -1105,6 +1105,39 @@ def test_unsupported_histogram_arguments_are_typing_errors(fn, args):
         compiled(fn)(*args)
 
 
+def uses_fft(a):
+    return np.fft.fft(a)
+
+
+def uses_einsum(a):
+    return np.einsum("ij->i", a)
+
+
+def sorts_by_field(a):
+    return np.sort(a, order="x")
+
+
+def sums_keeping_dims(a):
+    return np.sum(a, keepdims=True)
+
+
+def uses_eig(a):
+    return np.linalg.eig(a)
+
+
+@pytest.mark.skipif(not IS_FERRUMBA, reason="ferrumba's typing errors")
+@pytest.mark.parametrize("fn, names", [
+    (uses_fft, "numpy.fft"),
+    (uses_einsum, "numpy.einsum"),
+    (sorts_by_field, r"np.sort\(\) accepts \(array\(float64, 2d, C\), order="),
+    (sums_keeping_dims, r"np.sum\(\) accepts \(array\(float64, 2d, C\), keepdims="),
+    (uses_eig, "numpy.linalg.eig"),
+], ids=["fft", "einsum", "sort-order", "sum-keepdims", "eig"])
+def test_unsupported_numpy_calls_name_the_function_and_argument_types(fn, names):
+    with pytest.raises(TypingError, match=names):
+        compiled(fn)(np.ones((2, 2)))
+
+
 # ================================================================ np.random
 
 

@@ -11,6 +11,8 @@ callable from compiled code. ferrumba's NumPy support is written with it too
   implementation takes the value as its first parameter.
 """
 
+import inspect
+
 from . import types as _types
 
 # id(function) -> dispatcher compiled on demand from the function.
@@ -66,6 +68,16 @@ def overload_attribute(typ, attr, **kwargs):
     raise UnsupportedError("ferrumba does not support overload_attribute yet; use overload_method")
 
 
+def _accepts(typing_function, args, kwargs):
+    try:
+        inspect.signature(typing_function).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (a builtin): let the call decide
+        return True
+    return True
+
+
 def _implementation(candidates, key, arg_types, kw_types):
     """The dispatcher implementing a call for these argument type strings, or None."""
     cache_key = (key, tuple(arg_types), tuple(sorted(kw_types.items())))
@@ -75,6 +87,10 @@ def _implementation(candidates, key, arg_types, kw_types):
     kw_typed = {k: _types.from_string(t) for k, t in kw_types.items()}
     found = None
     for typing_function, options in candidates:
+        if not _accepts(typing_function, typed, kw_typed):
+            # A keyword or an argument count it does not have (`np.sort(a, order=...)`):
+            # not an implementation of this call, rather than an error from inside it.
+            continue
         impl = typing_function(*typed, **kw_typed)
         if impl is not None:
             found = _jit(impl, options)

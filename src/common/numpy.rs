@@ -426,6 +426,11 @@ impl<'a> Typer<'a> {
                 Ok(Value::Rt(self.nonzero(a, span)?))
             }
             _ => {
+                if args.iter().any(|a| matches!(a, Value::Str(_))) {
+                    // None of the functions left takes a string (`np.einsum('ij->i', a)`).
+                    return Err(Diagnostic::typing("unsupported-function", format!("numpy.{f}() with a string argument is not supported in compiled code"), span)
+                        .with_hint("see the README for the supported NumPy functions"));
+                }
                 let mut rts = vec![];
                 for a in args {
                     rts.push(self.as_rt(a, span)?);
