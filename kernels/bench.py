@@ -439,7 +439,7 @@ def build_section(rows, names, cfg_name, cfg, only, info) -> str:
         f"Times are medians (± half the interquartile range). "
         f"Steady state and call overhead: {cfg['steady_reps']} samples of ~{cfg['sample_ns'] / 1e6:.0f} ms "
         f"(call overhead: {cfg['overhead_reps']} × {cfg['overhead_calls']:,} calls), per call, A/B samples "
-        f"interleaved in one process after both results were checked to agree. "
+        f"interleaved in one process on the same argument objects, after both results were checked to agree. "
         f"First call: decorate + first call on tiny inputs, `cache=False`, in a fresh process, "
         f"median of {cfg['compile_reps']}. Import: fresh process, median of {cfg['import_reps']}."
     )
