@@ -5,7 +5,7 @@
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{describe_value, int_constant, Typer, Value};
 use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, SliceItem, Stmt};
-use crate::common::numpy::IndexPart;
+use crate::common::array_methods::IndexPart;
 use crate::common::parse::span_of;
 use crate::common::resolve::GlobalValue;
 use crate::common::types::{ArrayType, Layout, Scalar, Type, BOOL, I64};

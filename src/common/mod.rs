@@ -1,6 +1,7 @@
 //! The front end and the typed IR: everything both backends share. Nothing here uses
 //! LLVM or Python objects.
 
+mod array_methods;
 pub mod builtins;
 mod calls;
 mod cuda;
