@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.backend import njit, numba_lacks
+from tests.backend import TypingError, njit, numba_lacks
 
 
 def matmul_op(a, b):
@@ -61,7 +61,11 @@ def test_mixed_float_dtypes_promote():
 
 
 def operator_matmul(a, b):
-    return operator.matmul(a, b), operator.imatmul(a, b)
+    return operator.matmul(a, b)
+
+
+def operator_imatmul(a, b):
+    return operator.imatmul(a, b)
 
 
 def matmul_augmented(a, b):
@@ -69,16 +73,31 @@ def matmul_augmented(a, b):
     return a
 
 
-@numba_lacks("Numba's matrix products need SciPy's BLAS, not installed here")
-@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3, 2)), ((3, 3), (3, 3)), ((4,), (4, 2))], ids=str)
-def test_operator_matmul_and_augmented_matmul_make_new_products(shapes):
-    # Numba never multiplies in place: `a @= b` rebinds a to a @ b (NumPy would write 2-d
-    # results into a and refuse 1-d operands), and leaves the argument as it was.
+def operator_iadd(a, b):
+    return operator.iadd(a, b)
+
+
+@numba_lacks("in-place matrix products (Numba refuses `a @= b`)")
+@pytest.mark.parametrize("fn", [operator_matmul, operator_imatmul, matmul_augmented, operator_iadd])
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3, 2)), ((3, 3), (3, 3)), ((4,), (4, 2)), ((2, 4), (4, 4)), ((3, 2), (2, 1))], ids=str)
+def test_operator_and_augmented_matmul_as_python(fn, shapes):
+    # As Python runs them on NumPy arrays: `a @= b` writes the product into a (a ValueError
+    # unless it has a's shape, or when b is 1-d), operator.imatmul/iadd are the same.
     rng = np.random.default_rng(len(shapes[0]) * 10 + shapes[1][0])
     a, b = rng.random(shapes[0]), rng.random(shapes[1])
-    a_before = a.copy()
-    got = njit(operator_matmul)(a, b)
-    for g in got:
-        np.testing.assert_allclose(g, np.matmul(a, b), rtol=1e-12)
-    np.testing.assert_allclose(njit(matmul_augmented)(a, b), np.matmul(a, b), rtol=1e-12)
-    assert np.array_equal(a, a_before)
+    if fn is operator_iadd:
+        b = rng.random(shapes[0])
+    a_py = a.copy()
+    try:
+        expected = fn(a_py, b)
+    except ValueError:
+        # A 1-d second operand is refused when compiling; a product of another shape than
+        # a's when running.
+        with pytest.raises(TypingError if b.ndim < 2 else ValueError):
+            njit(fn)(a.copy(), b)
+        return
+    got = njit(fn)(a, b)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    np.testing.assert_allclose(a, a_py, rtol=1e-12)
+    if expected is a_py:
+        assert got is a

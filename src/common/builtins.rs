@@ -431,6 +431,13 @@ impl<'a> Typer<'a> {
     fn operator_call(&mut self, f: &str, args: Vec<Value>, span: Span) -> Result<Value, Diagnostic> {
         if let Some((_, op)) = OPERATOR_BINARY.iter().find(|(n, _)| *n == f) {
             let [a, b] = self.rt_args::<2>(args, f, span)?;
+            if f.starts_with('i') && a.ty.array().is_some() {
+                // operator.iadd(a, b) on an array is `a += b`: in place, then a itself.
+                let (tmp, ty) = (self.temp("inplace", a.ty.clone()), a.ty.clone());
+                let mut stmts = vec![self.assign_var(tmp, a, span)?];
+                stmts.extend(self.array_in_place(*op, self.var_expr(tmp, span), b, span)?);
+                return Ok(Value::Rt(Expr::new(ExprKind::Block(stmts, Box::new(self.var_expr(tmp, span))), ty, span)));
+            }
             return Ok(Value::Rt(self.binary(*op, a, b, span)?));
         }
         if let Some((_, op)) = OPERATOR_COMPARE.iter().find(|(n, _)| *n == f) {

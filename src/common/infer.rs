@@ -443,24 +443,8 @@ impl<'a> Typer<'a> {
                     out.push(self.list_augmented(current, rhs, span)?);
                     return Ok(());
                 }
-                // `a @= b` rebinds `a` to a new product, as Numba does (never in place).
-                if current.ty.array().is_some() && !matches!(a.op, ast::Operator::MatMult) {
-                    // `a += b` on an array updates it in place, as NumPy does.
-                    let result = self.binary(a.op, current.clone(), rhs, span)?;
-                    let (to, from) = (current.ty.array().map(|t| t.dtype), result.ty.array().map(|t| t.dtype).or(result.ty.scalar()));
-                    if let (Some(to), Some(from)) = (to, from) {
-                        // NumPy's same-kind rule: `int_array += 1.5` is an error, not a truncation.
-                        let kind = |s: Scalar| if s == Scalar::Bool { 0 } else if s.is_int() { 1 } else if s.is_float() { 2 } else { 3 };
-                        if kind(from) > kind(to) {
-                            return Err(Diagnostic::typing(
-                                "unsafe-cast",
-                                format!("cannot store the {} result of an in-place operation into a {} array", from.name(), to.name()),
-                                span,
-                            )
-                            .with_hint("write `a = a op b` for a new array, or convert the operand first"));
-                        }
-                    }
-                    out.push(self.assign_into(current, result, span)?);
+                if current.ty.array().is_some() {
+                    out.extend(self.array_in_place(a.op, current, rhs, span)?);
                     return Ok(());
                 }
                 let result = self.binary(a.op, current, rhs, span)?;

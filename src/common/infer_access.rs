@@ -2,10 +2,10 @@
 //! storing), `*t` unpacking, constant indices, and the sequence protocol `for` loops, `len`
 //! and the folds use (length and item i of arrays, tuples, ranges, lists, enumerate, zip).
 
+use crate::common::array_methods::IndexPart;
 use crate::common::diagnostic::{Diagnostic, Span};
 use crate::common::infer::{describe_value, int_constant, Typer, Value};
 use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, SliceItem, Stmt};
-use crate::common::array_methods::IndexPart;
 use crate::common::parse::span_of;
 use crate::common::resolve::GlobalValue;
 use crate::common::types::{ArrayType, Layout, Scalar, Type, BOOL, I64};
@@ -172,6 +172,66 @@ impl<'a> Typer<'a> {
             other => Err(Diagnostic::typing("not-subscriptable", format!("a value of type {other} cannot be indexed"), span)),
         }
     }
+
+    /// `a op= b` on an array (also `operator.iadd(a, b)`, ...): `a` updated in place, as
+    /// NumPy does.
+    pub(crate) fn array_in_place(&mut self, op: ast::Operator, current: Expr, rhs: Expr, span: Span) -> Result<Vec<Stmt>, Diagnostic> {
+        let ndim = current.ty.array().map_or(0, |t| t.ndim);
+        if op == ast::Operator::MatMult {
+            return self.matmul_in_place(current, rhs, ndim, span);
+        }
+        let result = self.binary(op, current.clone(), rhs, span)?;
+        let (to, from) = (current.ty.array().map(|t| t.dtype), result.ty.array().map(|t| t.dtype).or(result.ty.scalar()));
+        if let (Some(to), Some(from)) = (to, from) {
+            // NumPy's same-kind rule: `int_array += 1.5` is an error, not a truncation.
+            let kind = |s: Scalar| if s == Scalar::Bool { 0 } else if s.is_int() { 1 } else if s.is_float() { 2 } else { 3 };
+            if kind(from) > kind(to) {
+                return Err(Diagnostic::typing(
+                    "unsafe-cast",
+                    format!("cannot store the {} result of an in-place operation into a {} array", from.name(), to.name()),
+                    span,
+                )
+                .with_hint("write `a = a op b` for a new array, or convert the operand first"));
+            }
+        }
+        Ok(vec![self.assign_into(current, result, span)?])
+    }
+
+    /// `a @= b` on an array, as NumPy does it: the product written into `a`, whose shape it
+    /// must have (a ValueError otherwise, as for a 1-d `b`).
+    fn matmul_in_place(&mut self, a: Expr, b: Expr, a_ndim: u32, span: Span) -> Result<Vec<Stmt>, Diagnostic> {
+        let b_ndim = b.ty.array().map_or(0, |t| t.ndim);
+        if a_ndim < 1 || b_ndim < 2 {
+            // Known from the types: NumPy raises ValueError for every such call.
+            return Err(Diagnostic::typing(
+                "bad-operand",
+                format!("in-place matrix multiplication needs an array of at least one dimension and a second operand of at least two, not {} @= {}", a.ty, b.ty),
+                span,
+            )
+            .with_hint("write `c = a @ b` for a new result"));
+        }
+        let product = self.binary(ast::Operator::MatMult, a.clone(), b, span)?;
+        let tmp = self.temp("product", product.ty.clone());
+        let mut stmts = vec![self.assign_var(tmp, product, span)?];
+        let mut differs: Option<Expr> = None;
+        for k in 0..a_ndim as usize {
+            let got = Expr::new(ExprKind::ArrayShape(Box::new(self.var_expr(tmp, span)), k), I64, span);
+            let want = Expr::new(ExprKind::ArrayShape(Box::new(a.clone()), k), I64, span);
+            let ne = Expr::new(ExprKind::Compare(CmpOp::Ne, Box::new(got), Box::new(want)), BOOL, span);
+            differs = Some(match differs {
+                None => ne,
+                Some(d) => Expr::new(ExprKind::Or(Box::new(d), Box::new(ne)), BOOL, span),
+            });
+        }
+        if let Some(cond) = differs {
+            let message = "matmul: Output operand 0 does not have the shape of the product".to_string();
+            stmts.push(Stmt::If { cond, then_body: vec![Stmt::Raise { class: "ValueError".into(), message: Some(message), span }], else_body: vec![] });
+        }
+        let value = self.var_expr(tmp, span);
+        stmts.push(self.assign_into(a, value, span)?);
+        Ok(stmts)
+    }
+
 
     /// `a[mask(a)] = x` with the mask an element-wise expression of `a` alone and `x` a
     /// real number: one loop `a[k] = x if mask(a[k]) else a[k]`, without materializing
