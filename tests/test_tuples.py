@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from tests.backend import numba_lacks
-from tests.checks import check
+from tests.backend import IS_FERRUMBA, TypingError, numba_lacks
+from tests.checks import check, compiled
 
 
 def make_homogeneous(a, b):
@@ -221,3 +221,22 @@ def test_tuple_count(items, x):
     check(tuple_count, tuple(items), x)
     # Items of another kind are simply never equal.
     check(tuple_count, tuple(items) + (1.5, True), x)
+
+
+def tuple_of(t):
+    return tuple(t), tuple(), tuple(tuple(t))
+
+
+@pytest.mark.parametrize("t", [(), (4, 5), (4, 5.5), (1, (2.0, 3j))], ids=str)
+def test_tuple_constructor_of_tuples(t):
+    check(tuple_of, t)
+
+
+def tuple_of_array(a):
+    return tuple(a)
+
+
+@pytest.mark.skipif(not IS_FERRUMBA, reason="ferrumba's typing errors")
+def test_tuple_of_an_array_is_a_typing_error():
+    with pytest.raises(TypingError, match="length is not known"):
+        compiled(tuple_of_array)(np.ones(3))

@@ -270,6 +270,19 @@ impl<'a> Typer<'a> {
                 let [it] = <[Value; 1]>::try_from(args).map_err(|_| Diagnostic::typing("bad-arity", "sorted() takes one iterable", span))?;
                 Ok(Value::Rt(self.sorted(it, reverse, span)?))
             }
+            ("builtins", "tuple") => match args.len() {
+                0 => Ok(Value::Rt(Expr::new(ExprKind::Tuple(vec![]), Type::Tuple(vec![]), span))),
+                1 => {
+                    let a = self.as_rt(args.into_iter().next().unwrap(), span)?;
+                    if matches!(a.ty, Type::Tuple(_)) {
+                        return Ok(Value::Rt(a));
+                    }
+                    // A tuple's length is part of its type: other iterables have theirs only at run time.
+                    Err(Diagnostic::typing("unsupported", format!("tuple() of {} is not supported in compiled code: its length is not known when compiling", a.ty), span)
+                        .with_hint("build the tuple from its items, e.g. (a[0], a[1])"))
+                }
+                _ => Err(Diagnostic::typing("bad-arity", "tuple() takes at most one argument", span)),
+            },
             ("builtins", "list") => {
                 if args.len() > 1 {
                     return Err(Diagnostic::typing("bad-arity", "list() takes at most one argument", span));
