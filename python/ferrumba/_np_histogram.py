@@ -3,12 +3,19 @@
 import numpy as np
 
 from . import types
+from ._np_arraylike import _as_array
 from ._np_shapes import _array_1d, _is_array, _sum_type
 from .extending import overload, register_jitable
 
 
 @overload(np.bincount)
 def _bincount(x, weights=None, minlength=None):
+    if isinstance(x, types.List) and isinstance(x.dtype, (types.Integer, types.Boolean)):
+        # A list of counts: as the array np.asarray makes of it.
+        def of_list(x, weights=None, minlength=0):
+            return np.bincount(_as_array(x), weights, minlength)
+
+        return of_list
     if not _array_1d(x) or not isinstance(x.dtype, (types.Integer, types.Boolean)):
         return None
     if weights is None or isinstance(weights, types.NoneType):
@@ -18,7 +25,7 @@ def _bincount(x, weights=None, minlength=None):
             top = minlength
             for v in x:
                 if v < 0:
-                    raise ValueError("'x' argument must be non-negative")
+                    raise ValueError("first argument must be non-negative")
                 if v + 1 > top:
                     top = v + 1
             out = np.zeros(top, dtype=np.int64)
@@ -39,7 +46,7 @@ def _bincount(x, weights=None, minlength=None):
         top = minlength
         for v in x:
             if v < 0:
-                raise ValueError("'x' argument must be non-negative")
+                raise ValueError("first argument must be non-negative")
             if v + 1 > top:
                 top = v + 1
         out = np.zeros(top, dtype=np.float64)

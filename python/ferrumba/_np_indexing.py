@@ -1,10 +1,11 @@
-"""Where the nonzero elements are (argwhere, flatnonzero, nonzero), and indexing with
+"""Where the nonzero elements are (argwhere, flatnonzero, nonzero, extract), and indexing with
 arrays: the compiler calls `getitem_array`/`setitem_array` for a[mask] and a[indices],
 and `nonzero_nd` for np.nonzero of n-d arrays."""
 
 import numpy as np
 
 from . import types
+from ._np_arraylike import _array_like, _as_array
 from ._np_shapes import _is_array, _tuple_function
 from .extending import overload, overload_method, register_jitable
 
@@ -62,6 +63,34 @@ def _flatnonzero(a):
         for i in range(flat.size):
             if flat[i] != 0:
                 out[k] = i
+                k += 1
+        return out
+
+    return impl
+
+
+@overload(np.extract)
+def _extract(condition, arr):
+    """The elements of arr (flattened) where condition (flattened) is nonzero, as NumPy's
+    take(ravel(arr), nonzero(ravel(condition))[0]): a nonzero beyond arr's end raises
+    IndexError, a shorter condition leaves the rest out."""
+    if not (_array_like(condition) and _array_like(arr)):
+        return None
+
+    def impl(condition, arr):
+        c = _as_array(condition).ravel()
+        a = _as_array(arr).ravel()
+        count = 0
+        for i in range(c.size):
+            if c[i] != 0:
+                if i >= a.size:
+                    raise IndexError("index out of bounds for the array's size")
+                count += 1
+        out = np.empty(count, dtype=a.dtype)
+        k = 0
+        for i in range(c.size):
+            if c[i] != 0:
+                out[k] = a[i]
                 k += 1
         return out
 

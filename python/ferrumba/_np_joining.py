@@ -1,8 +1,9 @@
-"""Joining arrays: concatenate, stack, vstack, hstack, column_stack."""
+"""Joining arrays: concatenate, stack, vstack, hstack, column_stack, append."""
 
 import numpy as np
 
 from . import types
+from ._np_arraylike import _array_like, _as_array, _ndim_of
 # _normalize_axis and _split_at_axis are named by the generated joiners (their globals are ours).
 from ._np_shapes import _generate, _is_array, _normalize_axis, _replaced_axis, _split_at_axis, _with_axis  # noqa: F401
 from .extending import overload, register_jitable
@@ -177,3 +178,23 @@ def _fixed_axis_joiner(kind):
 _fixed_axis_joiner("vstack")
 _fixed_axis_joiner("hstack")
 _fixed_axis_joiner("column_stack")
+
+
+@overload(np.append)
+def _append(arr, values, axis=None):
+    """arr and values joined: both flattened when axis is None, else concatenated along
+    the axis (arrays of one ndim; NumPy's ValueError for others is a TypingError here)."""
+    if not (_array_like(arr) and _array_like(values)):
+        return None
+    if axis is None or isinstance(axis, types.NoneType):
+        def flat(arr, values, axis=None):
+            return np.concatenate((_as_array(arr).ravel(), _as_array(values).ravel()))
+
+        return flat
+    if not isinstance(axis, types.Integer) or _ndim_of(arr) != _ndim_of(values) or _ndim_of(arr) == 0:
+        return None
+
+    def along(arr, values, axis=None):
+        return np.concatenate((_as_array(arr), _as_array(values)), axis)
+
+    return along

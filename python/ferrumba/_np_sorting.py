@@ -1,8 +1,9 @@
-"""Sorting and searching: sort, argsort, unique, searchsorted, median."""
+"""Sorting and searching: sort, argsort, partition, unique, searchsorted, median."""
 
 import numpy as np
 
 from . import _native, types
+from ._np_arraylike import _array_like, _as_array, _ndim_of
 from ._np_reductions import _axis_impl
 from ._np_shapes import _array_1d, _as_3d, _is_array, _no_axis, _normalize_axis
 from .extending import overload, overload_method, register_jitable
@@ -355,5 +356,41 @@ def _median_whole(a):
         if n % 2 == 1:
             return s[half] * 1.0
         return (s[half - 1] * 1.0 + s[half] * 1.0) / 2.0
+
+    return impl
+
+
+def _kth_ok(kth):
+    """An integer or a sequence of integers; NumPy rejects booleans (a ValueError there,
+    a TypingError here)."""
+    if isinstance(kth, types.Boolean):
+        return False
+    if isinstance(kth, types.Integer):
+        return True
+    if isinstance(kth, types.BaseTuple):
+        return all(isinstance(t, types.Integer) and not isinstance(t, types.Boolean) for t in kth)
+    if isinstance(kth, types.List) or (_is_array(kth) and kth.ndim <= 1):
+        return isinstance(kth.dtype, types.Integer)
+    return False
+
+
+@overload(np.partition)
+def _partition(a, kth):
+    """Each line along the last axis with its kth elements where a sort puts them, smaller
+    ones before, larger after. A full sort of the line has that property: NumPy's exact
+    arrangement of the other elements (introselect's) is unspecified, and Numba's differs
+    from it too."""
+    if not (_array_like(a) and _ndim_of(a) >= 1 and _kth_ok(kth)):
+        return None
+
+    def impl(a, kth):
+        arr = _as_array(a)
+        n = arr.shape[arr.ndim - 1]
+        ks = _as_array(kth).ravel()
+        for k in ks:
+            # NumPy checks kth only when there is something to partition.
+            if arr.size != 0 and (k < -n or k >= n):
+                raise ValueError("kth out of bounds")
+        return np.sort(arr, axis=-1)
 
     return impl

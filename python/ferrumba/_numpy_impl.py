@@ -13,11 +13,15 @@ from . import (  # noqa: F401 - imported for their registrations
     _np_histogram,
     _np_joining,
     _np_linalg,
+    _np_math,
     _np_methods,
     _np_random,
     _np_reductions,
+    _np_setops,
     _np_sorting,
+    _np_splitting,
     _np_statistics,
+    _np_triangles,
 )
 from ._np_indexing import getitem_array, nonzero_nd, setitem_array  # noqa: F401
 from ._np_linalg import matmul_exact  # noqa: F401
