@@ -2,7 +2,7 @@
 several dtypes and views (empty ones included), and on the array-likes NumPy takes in
 their place (numbers, tuples, lists): sinc, angle, tri/tril/triu and the triangle
 indices, extract, append, split/array_split, partition, the set operations,
-isclose/allclose, bincount of a list, and a.item() with indices.
+isclose/allclose, bincount of a list, rot90, and a.item() with indices.
 
 Where NumPy's own result is unspecified (the order partition leaves the other elements
 in), the check is on what NumPy promises; unsupported arguments must be TypingErrors."""
@@ -397,3 +397,27 @@ def test_item_with_one_index_per_dimension(a, data):
     i = data.draw(st.integers(-a.shape[0] - 1, a.shape[0]))
     j = data.draw(st.integers(-a.shape[1] - 1, a.shape[1]))
     check(item_nd, a, i, j)
+
+
+# ---------------------------------------------------------------- rot90
+
+
+def rot90(m, k):
+    return np.rot90(m), np.rot90(m, k)
+
+
+@SOME
+@given(a=arrays(dtypes=ALL_DTYPES, min_dims=2, max_dims=4), k=st.integers(-5, 5))
+def test_rot90(a, k):
+    got = check(rot90, a, k)
+    exp = rot90(a, k)
+    # Views, as NumPy's: the same strides (where they matter: dimensions longer than 1).
+    def strides(x):
+        return [s for s, n in zip(x.strides, x.shape) if n > 1] if x.size else []
+
+    assert [strides(g) for g in got] == [strides(e) for e in exp]
+
+
+def test_rot90_of_a_vector_is_a_typing_error():
+    with pytest.raises(TypingError):
+        compiled(rot90)(np.ones(3), 1)

@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - imported for their registrations
     _np_math,
     _np_methods,
     _np_random,
+    _np_rearranging,
     _np_reductions,
     _np_setops,
     _np_sorting,
