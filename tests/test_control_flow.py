@@ -440,3 +440,14 @@ def test_none_argument(x, y):
 
 def test_none_round_trip():
     check(identity, None)
+
+
+def columns_or_rows(n, m=None):
+    # Only the branch taken is typed when the condition is known when compiling.
+    c = n if m is None else m
+    return max(c, 0), (n if m is not None else 2.5) * 2
+
+
+@pytest.mark.parametrize("args", [(3,), (3, 4), (-3, None), (2, -1)], ids=str)
+def test_conditional_expression_known_when_compiling(args):
+    check(columns_or_rows, *args)

@@ -127,50 +127,73 @@ impl<'a> Typer<'a> {
                         }
                     });
                 }
-                if parts.iter().any(|p| !matches!(p, IndexPart::Index(..))) || parts.len() < a.ndim as usize {
-                    return self.array_view(base, parts, span);
-                }
-                let mut given: Vec<Expr> = parts
-                    .into_iter()
-                    .map(|p| match p {
-                        IndexPart::Index(i, _) => i,
-                        _ => unreachable!("only integer indices are left"),
-                    })
-                    .collect();
-                let zero_d_int = |t: &Type| t.array().is_some_and(|x| x.ndim == 0 && x.dtype.is_int() && x.dtype != Scalar::Bool);
-                if given.len() == a.ndim as usize && given.iter().any(|i| zero_d_int(&i.ty)) {
-                    // 0-d integer arrays index as the integers they hold when every axis is
-                    // indexed (NumPy's result is then the same element).
-                    given = given
-                        .into_iter()
-                        .map(|i| match i.ty.array().map(|x| x.dtype) {
-                            Some(d) if zero_d_int(&i.ty) => Expr::new(ExprKind::ArrayGet(bx(i), vec![]), Type::Scalar(d), span),
-                            _ => i,
-                        })
-                        .collect();
-                }
-                if given.len() == 1 && given[0].ty.array().is_some() {
-                    // a[mask] and a[indices]: library code, like NumPy's other functions.
-                    let i = given.pop().expect("one index");
-                    return self.library_call("getitem_array", vec![base, i], span);
-                }
-                let mut indices = vec![];
-                for i in given {
-                    if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
-                        return Err(Diagnostic::typing("unsupported", "indexing with arrays along several axes is not supported yet", span)
-                            .with_hint("index with one boolean mask or one integer array"));
+                if let [IndexPart::Index(t, at)] = parts.as_slice() {
+                    // `a[t]` with a tuple of integers t is `a[t[0], t[1], ...]`, as in NumPy.
+                    if let Type::Tuple(items) = &t.ty {
+                        if !items.is_empty() && items.iter().all(|x| x.scalar().is_some_and(|s| s.is_int())) {
+                            let (t, at, items) = (t.clone(), *at, items.clone());
+                            let tmp = self.temp("index", t.ty.clone());
+                            let setup = vec![self.assign_var(tmp, t, span)?];
+                            parts = items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(k, ty)| IndexPart::Index(Expr::new(ExprKind::TupleGet(bx(self.var_expr(tmp, span)), k), ty, at), at))
+                                .collect();
+                            let access = self.subscript_parts(base, parts, &a, span)?;
+                            let ty = access.ty.clone();
+                            return Ok(Expr::new(ExprKind::Block(setup, bx(access)), ty, span));
+                        }
                     }
-                    indices.push(self.index_int(i, span)?);
                 }
-                if indices.len() != a.ndim as usize {
-                    return Err(Diagnostic::typing("index-out-of-range", format!("too many indices for a {}-d array", a.ndim), span));
-                }
-                Ok(Expr::new(ExprKind::ArrayGet(bx(base), indices), Type::Scalar(a.dtype), span))
+                self.subscript_parts(base, parts, &a, span)
             }
             Type::List { .. } => self.list_subscript(base, index, span),
             Type::Unknown => Ok(Expr::new(ExprKind::Int(0), Type::Unknown, span)),
             other => Err(Diagnostic::typing("not-subscriptable", format!("a value of type {other} cannot be indexed"), span)),
         }
+    }
+
+    /// `a[...]` of an array, its subscript already split into typed parts.
+    fn subscript_parts(&mut self, base: Expr, parts: Vec<IndexPart>, a: &ArrayType, span: Span) -> Result<Expr, Diagnostic> {
+        if parts.iter().any(|p| !matches!(p, IndexPart::Index(..))) || parts.len() < a.ndim as usize {
+            return self.array_view(base, parts, span);
+        }
+        let mut given: Vec<Expr> = parts
+            .into_iter()
+            .map(|p| match p {
+                IndexPart::Index(i, _) => i,
+                _ => unreachable!("only integer indices are left"),
+            })
+            .collect();
+        let zero_d_int = |t: &Type| t.array().is_some_and(|x| x.ndim == 0 && x.dtype.is_int() && x.dtype != Scalar::Bool);
+        if given.len() == a.ndim as usize && given.iter().any(|i| zero_d_int(&i.ty)) {
+            // 0-d integer arrays index as the integers they hold when every axis is
+            // indexed (NumPy's result is then the same element).
+            given = given
+                .into_iter()
+                .map(|i| match i.ty.array().map(|x| x.dtype) {
+                    Some(d) if zero_d_int(&i.ty) => Expr::new(ExprKind::ArrayGet(bx(i), vec![]), Type::Scalar(d), span),
+                    _ => i,
+                })
+                .collect();
+        }
+        if given.len() == 1 && given[0].ty.array().is_some() {
+            // a[mask] and a[indices]: library code, like NumPy's other functions.
+            let i = given.pop().expect("one index");
+            return self.library_call("getitem_array", vec![base, i], span);
+        }
+        let mut indices = vec![];
+        for i in given {
+            if i.ty.array().is_some() || matches!(i.ty, Type::Tuple(_)) {
+                return Err(Diagnostic::typing("unsupported", "indexing with arrays along several axes is not supported yet", span)
+                    .with_hint("index with one boolean mask or one integer array"));
+            }
+            indices.push(self.index_int(i, span)?);
+        }
+        if indices.len() != a.ndim as usize {
+            return Err(Diagnostic::typing("index-out-of-range", format!("too many indices for a {}-d array", a.ndim), span));
+        }
+        Ok(Expr::new(ExprKind::ArrayGet(bx(base), indices), Type::Scalar(a.dtype), span))
     }
 
     /// `a op= b` on an array (also `operator.iadd(a, b)`, ...): `a` updated in place, as

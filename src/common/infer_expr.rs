@@ -6,7 +6,7 @@ use crate::common::infer::{describe_value, int_constant, Typer, Value};
 use crate::common::ir::{BinOp, CmpOp, Expr, ExprKind, UnaryOp};
 use crate::common::parse::span_of;
 use crate::common::resolve::GlobalValue;
-use crate::common::types::{arith_promote, unify, Scalar, Type, BOOL, F64, I64};
+use crate::common::types::{arith_promote, unify, ArrayType, Layout, Scalar, Type, BOOL, F64, I64};
 use rustpython_parser::ast::{self, Constant};
 
 fn bx(e: Expr) -> Box<Expr> {
@@ -58,6 +58,11 @@ impl<'a> Typer<'a> {
             }
             E::IfExp(i) => {
                 let cond = self.condition(&i.test)?;
+                if let ExprKind::Bool(taken) = cond.kind {
+                    // Known when compiling (`M if M is not None else N`): only the branch
+                    // taken is typed, as for an `if` statement.
+                    return self.value(if taken { &i.body } else { &i.orelse });
+                }
                 let a = self.rt(&i.body)?;
                 let b = self.rt(&i.orelse)?;
                 let ty = self.unify_or_err(&a.ty, &b.ty, span, "the two branches of a conditional expression")?;
@@ -145,6 +150,22 @@ impl<'a> Typer<'a> {
                     Expr::new(ExprKind::Binary(BinOp::Mul, bx(size), bx(item)), I64, span)
                 }
                 "T" => self.transpose(e, span)?,
+                // Views of the parts of complex elements (writes go to the array); a real
+                // array is its own real part, and its imaginary part is read-only zeros.
+                "real" | "imag" if a.dtype.is_complex() => {
+                    let layout = if a.ndim == 0 { a.layout } else { Layout::Any };
+                    let ty = Type::Array(ArrayType { dtype: a.dtype.real_part(), layout, ..a });
+                    Expr::new(ExprKind::ComplexPart(bx(e), attr == "imag"), ty, span)
+                }
+                "real" => e,
+                "imag" => {
+                    let zeros = match self.numpy_call("zeros_like", vec![Value::Rt(e)], vec![], span)? {
+                        Value::Rt(z) => z,
+                        _ => return Err(Diagnostic::internal("zeros_like gave no value")),
+                    };
+                    let readonly = zeros.ty.array().map(|t| ArrayType { readonly: true, ..t.clone() });
+                    Expr { ty: readonly.map(Type::Array).unwrap_or(zeros.ty.clone()), ..zeros }
+                }
                 // Anything else may be a method (native or `@overload_method`), resolved
                 // when it is called.
                 _ => return Ok(Value::Method(bx(e), attr.to_string())),

@@ -269,6 +269,9 @@ pub enum ExprKind {
     /// The view whose dimension `i` is dimension `axes[i]` of the base: `transpose(axes)`.
     /// The axes are a permutation already checked and made non-negative.
     Permute(Box<Expr>, Vec<Expr>),
+    /// `a.real` (false) or `a.imag` (true) of a complex array: a view of one part of each
+    /// element, with the array's strides.
+    ComplexPart(Box<Expr>, bool),
     /// The same view with a new dimension of length 1 (stride 0) at each of these
     /// positions of the result, in increasing order: `np.newaxis`/`None` in a subscript.
     ExpandDims(Box<Expr>, Vec<usize>),
@@ -291,6 +294,7 @@ macro_rules! expr_children {
             | ExprKind::IsNone(x)
             | ExprKind::Unwrap(x)
             | ExprKind::Transpose(x)
+            | ExprKind::ComplexPart(x, _)
             | ExprKind::ExpandDims(x, _)
             | ExprKind::BarrierCount(x)
             | ExprKind::ThreadSlot(_, x) => vec![x.$as()],
@@ -597,6 +601,7 @@ pub fn show(func: &Function, e: &Expr) -> String {
         ExprKind::Warp(op, args) => format!("cuda.{op:?}({})", list(args)),
         ExprKind::ThreadSlot(v, t) => format!("{}@thread({})", func.vars[*v].name, show(func, t)),
         ExprKind::Transpose(a) => format!("transpose {}", show(func, a)),
+        ExprKind::ComplexPart(a, imag) => format!("{} {}", if *imag { "imag_view" } else { "real_view" }, show(func, a)),
         ExprKind::Permute(a, axes) => format!("permute {} by ({})", show(func, a), axes.iter().map(|x| show(func, x)).collect::<Vec<_>>().join(", ")),
         ExprKind::ExpandDims(a, at) => format!("expand_dims {} at {at:?}", show(func, a)),
     };

@@ -24,9 +24,9 @@ const WEAK_SCALAR_UFUNCS: &[&str] = &[
     "bitwise_and", "bitwise_or", "bitwise_xor", "power",
 ];
 
-/// Float functions of two operands: a weak literal next to a float array takes its dtype
-/// (`np.arctan2(float32_array, 2.0)` is float32); next to an integer array NumPy would pick
-/// float16 loops, so there the literal stays float64/int64, as Numba types it.
+/// Float functions of two operands: a weak literal next to an array takes its dtype when of
+/// no higher kind (`np.arctan2(float32_array, 2.0)` is float32, `np.arctan2(0, int16_array)`
+/// float32 as NumPy computes it; next to 8-bit integers NumPy's float16 is float32 here).
 const WEAK_FLOAT_UFUNCS: &[&str] = &["arctan2", "hypot", "copysign"];
 
 fn new_array(dtype: Scalar, ndim: u32) -> Type {
@@ -214,8 +214,7 @@ impl<'a> Typer<'a> {
     /// with NumPy's dtype rules (scalars that are not weak promote as 0-d arrays would).
     fn ufunc_map(&mut self, f: &str, args: Vec<Expr>, span: Span) -> Result<Value, Diagnostic> {
         let mut args = args;
-        let float_array = args.iter().any(|a| a.ty.array().is_some_and(|t| t.dtype.is_float()));
-        if args.len() == 2 && (WEAK_SCALAR_UFUNCS.contains(&f) || float_array && WEAK_FLOAT_UFUNCS.contains(&f)) {
+        if args.len() == 2 && (WEAK_SCALAR_UFUNCS.contains(&f) || WEAK_FLOAT_UFUNCS.contains(&f)) {
             let r = args.pop().unwrap();
             let l = args.pop().unwrap();
             let (l, r) = self.weaken_operands(l, r, span)?;

@@ -57,7 +57,7 @@ fn expr_unknown(f: &Function, e: &Expr) -> Option<String> {
         }
         ExprKind::ArrayEmpty(dims) => dims.iter().collect(),
         ExprKind::Reshape(a, dims) | ExprKind::Permute(a, dims) => std::iter::once(a.as_ref()).chain(dims.iter()).collect(),
-        ExprKind::Transpose(a) | ExprKind::ExpandDims(a, _) => vec![a],
+        ExprKind::Transpose(a) | ExprKind::ExpandDims(a, _) | ExprKind::ComplexPart(a, _) => vec![a],
         ExprKind::Atomic(_, args) | ExprKind::Warp(_, args) => args.iter().collect(),
         ExprKind::ThreadSlot(_, t) => vec![t],
         ExprKind::ArrayView(a, items) => {

@@ -3,7 +3,7 @@
 //! cases; nothing here calls Python code on the hot path.
 
 use crate::common::types::{ArrayType, Layout, Scalar, Type};
-use numpy::{PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyTuple};
@@ -386,7 +386,7 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
             let mut strides: Vec<isize> = (0..nd).map(|_| next() as isize).collect();
             if meminfo == 0 && parent != 0 {
                 let parent_obj = unsafe { Bound::from_borrowed_ptr(py, parent as *mut pyo3::ffi::PyObject) };
-                if same_view(&parent_obj, data, &dims, &strides) {
+                if same_view(&parent_obj, a.dtype, data, &dims, &strides) {
                     // The argument array itself came back: hand back that same object.
                     return Ok(parent_obj.unbind());
                 }
@@ -421,8 +421,21 @@ pub fn box_value(py: Python<'_>, t: &Type, slots: &[u64], pos: &mut usize) -> Py
     })
 }
 
-fn same_view(parent: &Bound<'_, PyAny>, data: u64, dims: &[isize], strides: &[isize]) -> bool {
+/// Whether the array value is the argument array itself (not a view of it: `a.real` of a
+/// complex array starts at the same address with the same strides, in another dtype).
+fn same_view(parent: &Bound<'_, PyAny>, dtype: Scalar, data: u64, dims: &[isize], strides: &[isize]) -> bool {
     let Ok(arr) = parent.cast::<PyUntypedArray>() else { return false };
+    let d = arr.dtype();
+    let kind = match dtype {
+        Scalar::Bool => b'b',
+        s if s.is_complex() => b'c',
+        s if s.is_float() => b'f',
+        s if s.is_signed() => b'i',
+        _ => b'u',
+    };
+    if d.kind() != kind || d.itemsize() != dtype.itemsize() {
+        return false;
+    }
     unsafe {
         let f = &(*arr.as_array_ptr()).fields;
         f.data as u64 == data

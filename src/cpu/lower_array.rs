@@ -132,6 +132,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 Ok(self.make_array(nd, meminfo, parent, data, &dims, &strides)?.into())
             }
             ExprKind::Permute(base, axes) => self.permute(base, axes),
+            ExprKind::ComplexPart(base, imag) => {
+                // The same elements' real or imaginary halves: one part further in, same
+                // dimensions and strides (in bytes).
+                let at = base.ty.array().expect("complex part of an array").clone();
+                let bv = self.expr(base)?;
+                let sv = bv.into_struct_value();
+                let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
+                let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
+                let (data, dims, strides) = self.array_parts(bv, at.ndim)?;
+                let offset = if *imag { at.dtype.itemsize() as u64 / 2 } else { 0 };
+                let i8t = self.ctx.i8_type();
+                let part = unsafe { self.builder.build_gep(i8t, data, &[self.ctx.i64_type().const_int(offset, false)], "part") }.map_err(ie)?;
+                Ok(self.make_array(at.ndim, meminfo, parent, part, &dims, &strides)?.into())
+            }
             ExprKind::ExpandDims(base, at) => self.expand_dims(base, at),
             _ => Err(Diagnostic::internal("lower_array_expr on a non-array expression")),
         }

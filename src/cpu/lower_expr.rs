@@ -198,6 +198,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             | ExprKind::Reshape(..)
             | ExprKind::Transpose(_)
             | ExprKind::Permute(..)
+            | ExprKind::ComplexPart(..)
             | ExprKind::ExpandDims(..)
             | ExprKind::LocalArray(_)
             | ExprKind::ConstArray(_)
