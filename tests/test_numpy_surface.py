@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests.array_oracle import (ALL_DTYPES, FEW, FLOAT_DTYPES, INT_DTYPES, NUM_DTYPES, SOME, VIEWS, _view,
-                                arrays, check, same)
+                                _values_agree, arrays, check, same)
 from tests.backend import IS_FERRUMBA, TypingError, numba_lacks
 from tests.checks import compiled
 
@@ -1350,3 +1350,21 @@ def write_imag_of_real(a):
 def test_the_imaginary_part_of_a_real_array_is_read_only():
     with pytest.raises(TypingError, match="readonly"):
         compiled(write_imag_of_real)(np.ones(3))
+
+
+def masked_stores_with_scalars(a, t, x):
+    # Fused into one loop that writes only where the mask holds; the threshold a[0] is the
+    # value before any store, as NumPy computes the whole mask first.
+    a[a > t] = x
+    a[a < a[0]] = x + 1
+    a[:] = np.where(a == x, -x, a)
+    return a
+
+
+@numba_lacks("boolean-mask stores into n-d arrays (an assertion inside Numba)")
+@SOME
+@given(a=arrays(dtypes=FLOAT_DTYPES + [np.int64], min_dims=1, min_side=1, nan=True), t=st.integers(-3, 3), x=st.integers(-2, 2))
+def test_fused_masked_stores_write_only_where_the_mask_holds(a, t, x):
+    expected = masked_stores_with_scalars(a.copy(), t, x)
+    got = compiled(masked_stores_with_scalars)(a, t, x)
+    assert _values_agree(got, expected, None) and _values_agree(a, expected, None)

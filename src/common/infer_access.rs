@@ -263,7 +263,9 @@ impl<'a> Typer<'a> {
     fn fused_masked_store(&mut self, array: &Expr, mask: &Expr, value: &Expr, span: Span) -> Result<Option<Stmt>, Diagnostic> {
         let ExprKind::Var(target) = array.kind else { return Ok(None) };
         let ExprKind::Map { inputs, shape: None, .. } = &mask.kind else { return Ok(None) };
-        let only_target = !inputs.is_empty() && inputs.iter().all(|x| matches!(x.kind, ExprKind::Var(v) if v == target) && x.ty == array.ty);
+        // The mask reads only the target's own elements (and scalars, such as the threshold).
+        let is_target = |x: &Expr| matches!(x.kind, ExprKind::Var(v) if v == target) && x.ty == array.ty;
+        let only_target = inputs.iter().any(is_target) && inputs.iter().all(|x| is_target(x) || x.ty.scalar().is_some());
         let real_scalar = value.ty.scalar().is_some_and(|s| !s.is_complex());
         let real_array = array.ty.array().is_some_and(|a| !a.dtype.is_complex());
         if !(only_target && real_scalar && real_array && mask.ty.array().is_some_and(|m| m.dtype == Scalar::Bool)) {

@@ -92,6 +92,9 @@ pub(crate) struct Lowerer<'a, 'ctx> {
     /// Inside an element-wise (ufunc) body: division by zero follows NumPy (inf, nan, or 0
     /// for integers) instead of raising.
     pub ufunc: bool,
+    /// In a `MapInto` whose body is `c ? x : <target's own element>` (input k): store only
+    /// where c holds, so unchanged elements are not written back (`a[a > t] = 0`).
+    pub map_keep: Option<usize>,
 }
 
 impl<'a, 'ctx> Lowerer<'a, 'ctx> {
@@ -109,6 +112,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             raise_blocks: HashMap::new(),
             map_frame: Default::default(),
             ufunc: false,
+            map_keep: None,
         }
     }
 
@@ -282,8 +286,20 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             }
             Stmt::Print(args) => self.print(args)?,
             Stmt::MapInto { target, inputs, body } => {
+                use crate::common::ir::ExprKind;
                 let t = self.expr(target)?;
-                self.map_into(inputs, body, &target.ty, t)?;
+                let own = |x: &crate::common::ir::Expr| matches!((&x.kind, &target.kind), (ExprKind::Var(a), ExprKind::Var(b)) if a == b) && x.ty == target.ty;
+                let keep = match &body.kind {
+                    ExprKind::IfElse(_, _, y) => match y.kind {
+                        ExprKind::MapInput(k) if inputs.get(k).is_some_and(own) => Some(k),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                self.map_keep = keep;
+                let done = self.map_into(inputs, body, &target.ty, t);
+                self.map_keep = None;
+                done?;
             }
         }
         Ok(())

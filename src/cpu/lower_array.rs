@@ -677,6 +677,21 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     }
 
     fn emit_map_element(&mut self, body: &Expr, frame: MapFrame<'ctx>, out_data: PointerValue<'ctx>, out_t: &ArrayType, at: IntValue<'ctx>) -> R<()> {
+        let keep = self.map_keep.take();
+        if let (Some(k), ExprKind::IfElse(c, x, y)) = (keep, &body.kind) {
+            if matches!(y.kind, ExprKind::MapInput(j) if j == k) {
+                // A conditional store (masked stores once vectorized): elements that keep
+                // their value are not written, which halves the memory traffic.
+                let saved = std::mem::replace(&mut self.map_frame, frame);
+                let was_ufunc = std::mem::replace(&mut self.ufunc, true);
+                let stored = self.store_where(c, x, out_data, out_t, at);
+                self.ufunc = was_ufunc;
+                self.map_frame = saved;
+                self.map_keep = keep;
+                return stored;
+            }
+        }
+        self.map_keep = keep;
         let saved = std::mem::replace(&mut self.map_frame, frame);
         let was_ufunc = std::mem::replace(&mut self.ufunc, true);
         let v = self.expr(body);
@@ -685,6 +700,21 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         let v = v?;
         let ptr = unsafe { self.builder.build_in_bounds_gep(memory_type(self.ctx, out_t.dtype), out_data, &[at], "out").map_err(ie)? };
         self.store_element(ptr, out_t.dtype, v)
+    }
+}
+
+impl<'a, 'ctx> Lowerer<'a, 'ctx> {
+    fn store_where(&mut self, cond: &Expr, value: &Expr, out_data: PointerValue<'ctx>, out_t: &ArrayType, at: IntValue<'ctx>) -> R<()> {
+        let c = self.expr(cond)?.into_int_value();
+        let (store_bb, join) = (self.new_block("keep.store"), self.new_block("keep.end"));
+        self.builder.build_conditional_branch(c, store_bb, join).map_err(ie)?;
+        self.builder.position_at_end(store_bb);
+        let v = self.expr(value)?;
+        let ptr = unsafe { self.builder.build_in_bounds_gep(memory_type(self.ctx, out_t.dtype), out_data, &[at], "out").map_err(ie)? };
+        self.store_element(ptr, out_t.dtype, v)?;
+        self.builder.build_unconditional_branch(join).map_err(ie)?;
+        self.builder.position_at_end(join);
+        Ok(())
     }
 }
 
