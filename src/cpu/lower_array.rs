@@ -121,12 +121,8 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
             ExprKind::Atomic(op, args) => self.atomic(*op, args, &e.ty),
             ExprKind::ConstArray(c) => self.const_array(c, &e.ty),
             ExprKind::Transpose(base) => {
-                let nd = base.ty.array().expect("transpose of an array").ndim;
-                let bv = self.expr(base)?;
-                let sv = bv.into_struct_value();
-                let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
-                let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
-                let (data, mut dims, mut strides) = self.array_parts(bv, nd)?;
+                let (meminfo, parent, data, mut dims, mut strides) = self.view_parts(base)?;
+                let nd = dims.len() as u32;
                 dims.reverse();
                 strides.reverse();
                 Ok(self.make_array(nd, meminfo, parent, data, &dims, &strides)?.into())
@@ -136,11 +132,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
                 // The same elements' real or imaginary halves: one part further in, same
                 // dimensions and strides (in bytes).
                 let at = base.ty.array().expect("complex part of an array").clone();
-                let bv = self.expr(base)?;
-                let sv = bv.into_struct_value();
-                let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
-                let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
-                let (data, dims, strides) = self.array_parts(bv, at.ndim)?;
+                let (meminfo, parent, data, dims, strides) = self.view_parts(base)?;
                 let offset = if *imag { at.dtype.itemsize() as u64 / 2 } else { 0 };
                 let i8t = self.ctx.i8_type();
                 let part = unsafe { self.builder.build_gep(i8t, data, &[self.ctx.i64_type().const_int(offset, false)], "part") }.map_err(ie)?;
@@ -151,16 +143,25 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
         }
     }
 
-    /// `base` with its dimensions (and strides) reordered: dimension `i` of the view is
-    /// dimension `axes[i]` of `base`. Axes are run-time values, so each is a chain of
-    /// selects over the base's dimensions (ndim is small).
-    fn permute(&mut self, base: &Expr, axes: &[Expr]) -> R<BasicValueEnum<'ctx>> {
-        let nd = base.ty.array().expect("permute of an array").ndim;
+    /// What a view of `base` keeps (its owner and parent object) and what it may change
+    /// (data pointer, dimensions, strides).
+    #[allow(clippy::type_complexity)]
+    fn view_parts(&mut self, base: &Expr) -> R<(PointerValue<'ctx>, PointerValue<'ctx>, PointerValue<'ctx>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>)> {
+        let nd = base.ty.array().expect("a view of an array").ndim;
         let bv = self.expr(base)?;
         let sv = bv.into_struct_value();
         let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
         let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
         let (data, dims, strides) = self.array_parts(bv, nd)?;
+        Ok((meminfo, parent, data, dims, strides))
+    }
+
+    /// `base` with its dimensions (and strides) reordered: dimension `i` of the view is
+    /// dimension `axes[i]` of `base`. Axes are run-time values, so each is a chain of
+    /// selects over the base's dimensions (ndim is small).
+    fn permute(&mut self, base: &Expr, axes: &[Expr]) -> R<BasicValueEnum<'ctx>> {
+        let (meminfo, parent, data, dims, strides) = self.view_parts(base)?;
+        let nd = dims.len() as u32;
         let (mut new_dims, mut new_strides) = (vec![], vec![]);
         for axis in axes {
             let axis = self.expr(axis)?.into_int_value();
@@ -179,12 +180,7 @@ impl<'a, 'ctx> Lowerer<'a, 'ctx> {
     /// `base` with a new dimension of length 1 and stride 0 at each position of `at`
     /// (positions of the result, increasing), as NumPy's `np.newaxis` makes them.
     fn expand_dims(&mut self, base: &Expr, at: &[usize]) -> R<BasicValueEnum<'ctx>> {
-        let nd = base.ty.array().expect("expand_dims of an array").ndim;
-        let bv = self.expr(base)?;
-        let sv = bv.into_struct_value();
-        let meminfo = self.builder.build_extract_value(sv, 0, "meminfo").map_err(ie)?.into_pointer_value();
-        let parent = self.builder.build_extract_value(sv, 1, "parent").map_err(ie)?.into_pointer_value();
-        let (data, mut dims, mut strides) = self.array_parts(bv, nd)?;
+        let (meminfo, parent, data, mut dims, mut strides) = self.view_parts(base)?;
         for &k in at {
             dims.insert(k, self.i64c(1));
             strides.insert(k, self.i64c(0));
