@@ -8,6 +8,20 @@ from ._np_shapes import _array_1d, _is_array, _sum_type
 from .extending import overload, register_jitable
 
 
+@register_jitable
+def _bin_count_length(x, minlength):
+    """np.bincount's result length: max(x) + 1, at least minlength; NumPy's errors."""
+    if minlength < 0:
+        raise ValueError("'minlength' must not be negative")
+    top = minlength
+    for v in x:
+        if v < 0:
+            raise ValueError("first argument must be non-negative")
+        if v + 1 > top:
+            top = v + 1
+    return top
+
+
 @overload(np.bincount)
 def _bincount(x, weights=None, minlength=None):
     if isinstance(x, types.List) and isinstance(x.dtype, (types.Integer, types.Boolean)):
@@ -20,15 +34,7 @@ def _bincount(x, weights=None, minlength=None):
         return None
     if weights is None or isinstance(weights, types.NoneType):
         def impl(x, weights=None, minlength=0):
-            if minlength < 0:
-                raise ValueError("'minlength' must not be negative")
-            top = minlength
-            for v in x:
-                if v < 0:
-                    raise ValueError("first argument must be non-negative")
-                if v + 1 > top:
-                    top = v + 1
-            out = np.zeros(top, dtype=np.int64)
+            out = np.zeros(_bin_count_length(x, minlength), dtype=np.int64)
             for v in x:
                 out[v] += 1
             return out
@@ -41,15 +47,7 @@ def _bincount(x, weights=None, minlength=None):
     def impl_weighted(x, weights=None, minlength=0):
         if weights.size != x.size:
             raise ValueError("The weights and list don't have the same length.")
-        if minlength < 0:
-            raise ValueError("'minlength' must not be negative")
-        top = minlength
-        for v in x:
-            if v < 0:
-                raise ValueError("first argument must be non-negative")
-            if v + 1 > top:
-                top = v + 1
-        out = np.zeros(top, dtype=np.float64)
+        out = np.zeros(_bin_count_length(x, minlength), dtype=np.float64)
         for i in range(x.size):
             out[x[i]] += np.float64(weights[i])
         return out
